@@ -93,3 +93,8 @@ export function emptyPoint(t: number): OverviewFullPoint {
 export function isFullPoint(point: OverviewPoint): point is OverviewFullPoint {
   return !('gap' in point) && !('suppressed' in point);
 }
+
+/** The event-time second a time belongs to: `floor(ms / 1000) * 1000` (streams.md, "Time"). */
+export function secondOf(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}

@@ -112,3 +112,18 @@ export type OverviewUpdateMessage = Static<typeof OverviewUpdateMessage>;
 export type StatusMessage = Static<typeof StatusMessage>;
 export type ErrorMessage = Static<typeof ErrorMessage>;
 export type ServerMessage = Static<typeof ServerMessage>;
+
+/** Which roles may subscribe to which channel (the server enforces it; the UI mirrors it). */
+export const CHANNEL_ACCESS: Record<ChannelName, readonly Role[]> = {
+  overview: ['admin', 'security', 'oncall', 'manager'],
+  teams: ['admin', 'security', 'oncall', 'manager'],
+  alerts: ['admin', 'security', 'oncall'],
+  collectors: ['admin', 'security', 'oncall'],
+  pipeline: ['admin', 'security', 'oncall'],
+  audit: ['admin', 'security'],
+};
+
+/** The channels a role may subscribe to, in protocol order. */
+export function channelsFor(role: Role): ChannelName[] {
+  return CHANNELS.filter((channel) => CHANNEL_ACCESS[channel].includes(role));
+}

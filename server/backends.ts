@@ -1,0 +1,54 @@
+/**
+ * The I/O edges of one mode, chosen once at start: Redis (`REDIS_URL` set) or embedded
+ * (in-process streams, nothing kept). Everything above this module sees only the ports.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.js';
+import { MemoryStreamSource } from './ingest/memory-stream-source.js';
+import { MemoryStreams } from './ingest/memory-streams.js';
+import { openRedis } from './ingest/redis-connection.js';
+import { RedisStreamSource } from './ingest/redis-stream-source.js';
+import type { StreamSource } from './ingest/stream-source.js';
+import { MemoryOverviewStore } from './overview/memory-overview-store.js';
+import type { OverviewStore } from './overview/overview-store.js';
+import { RedisOverviewStore } from './overview/redis-overview-store.js';
+
+/** The consumer group every Keywatch instance reads through. */
+export const CONSUMER_GROUP = 'keywatch';
+
+export interface Backends {
+  mode: 'redis' | 'embedded';
+  source: StreamSource;
+  store: OverviewStore;
+  /** Embedded mode: the in-process streams the built-in simulator writes into. */
+  embeddedStreams: MemoryStreams | null;
+  close(): Promise<void>;
+}
+
+/** Opens the backends of the configured mode. */
+export function openBackends(config: Config, log: FastifyBaseLogger): Backends {
+  const common = { prefix: config.streamPrefix, group: CONSUMER_GROUP, consumer: config.instanceId };
+  if (config.redisUrl === null) {
+    const streams = new MemoryStreams();
+    return {
+      mode: 'embedded',
+      source: new MemoryStreamSource({ streams, ...common }),
+      store: new MemoryOverviewStore({ streams, ...common, historyMs: config.historyMs, dlqMaxLength: config.dlqMaxLength }),
+      embeddedStreams: streams,
+      close: async () => {},
+    };
+  }
+  const onConnectionError = (error: Error): void => log.debug({ err: error.message }, 'redis connection error');
+  const client = openRedis({ url: config.redisUrl, failFastWhileDown: true, onError: onConnectionError });
+  const source = new RedisStreamSource({ url: config.redisUrl, ...common, onConnectionError });
+  return {
+    mode: 'redis',
+    source,
+    store: new RedisOverviewStore({ client, ...common, historyMs: config.historyMs, dlqMaxLength: config.dlqMaxLength }),
+    embeddedStreams: null,
+    close: async () => {
+      await source.close();
+      if (client.isOpen) client.destroy();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * One connected WebSocket client: who it is, what it subscribed to, and the guards on
+ * what it may send (message rate) and what it may be sent (buffer bound).
+ */
+import type { WebSocket } from 'ws';
+import type { ChannelName, Role } from '../../shared/protocol.js';
+
+export interface ClientIdentity {
+  user: string;
+  role: Role;
+}
+
+/** Messages a client may send per second (burst allowance is twice that). */
+export const CLIENT_MESSAGES_PER_SECOND = 20;
+
+export class ClientConnection {
+  readonly socket: WebSocket;
+  readonly identity: ClientIdentity;
+  readonly channels = new Set<ChannelName>();
+  /** Whether the socket answered the last heartbeat ping. */
+  alive = true;
+  #tokens = CLIENT_MESSAGES_PER_SECOND * 2;
+  #refilledAtMs: number;
+
+  constructor(socket: WebSocket, identity: ClientIdentity, nowMs: number) {
+    this.socket = socket;
+    this.identity = identity;
+    this.#refilledAtMs = nowMs;
+  }
+
+  /** Token bucket: false when the client is sending faster than allowed. */
+  takeMessageToken(nowMs: number): boolean {
+    const refill = ((nowMs - this.#refilledAtMs) / 1000) * CLIENT_MESSAGES_PER_SECOND;
+    this.#tokens = Math.min(CLIENT_MESSAGES_PER_SECOND * 2, this.#tokens + refill);
+    this.#refilledAtMs = nowMs;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}

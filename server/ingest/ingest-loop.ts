@@ -1,0 +1,163 @@
+/**
+ * The reader: reads batches from the StreamSource, classifies them, and commits each
+ * batch to the OverviewStore (apply + acknowledge in one step). It never stops for a bad
+ * entry, and when the source fails it reports `down` and retries with jittered backoff.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { FINALIZE_MARGIN_MS, type IngestCommit, type OverviewStore } from '../overview/overview-store.js';
+import { buildCommit } from './batch-commit.js';
+import { classifyEntry, type ClassifiedEntry } from './classify.js';
+import { reconnectDelayMs } from './redis-connection.js';
+import type { SourceRead, StreamSource } from './stream-source.js';
+
+/** Whether the source is being read, since when, and how far behind the reader is. */
+export interface SourceStatus {
+  source: 'up' | 'down';
+  sinceMs: number;
+  lagMs: number;
+  /** Why the source is down (an error code or message about the connection, never entry content). */
+  reason: string | null;
+}
+
+export interface IngestLoopOptions {
+  source: StreamSource;
+  store: OverviewStore;
+  prefix: string;
+  latenessMs: number;
+  log: FastifyBaseLogger;
+  batchSize?: number;
+  blockMs?: number;
+  /** Called with the entries of every applied batch (alert rules hook in here). */
+  onApplied?: (entries: readonly ClassifiedEntry[]) => void;
+  now?: () => number;
+}
+
+/** Commits per batch before giving up on entries another reader keeps claiming. */
+const COMMIT_ATTEMPTS = 3;
+
+export class IngestLoop {
+  readonly #options: IngestLoopOptions;
+  readonly #now: () => number;
+  readonly #listeners = new Set<(status: SourceStatus) => void>();
+  #status: SourceStatus;
+  /** Start of the arrival-time span read without interruption, not yet committed as coverage. */
+  #coverageFromMs: number | null = null;
+
+  constructor(options: IngestLoopOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#status = { source: 'down', sinceMs: this.#now(), lagMs: 0, reason: 'starting' };
+  }
+
+  get status(): SourceStatus {
+    return this.#status;
+  }
+
+  /** Subscribes to status changes; returns the unsubscribe function. */
+  onStatus(listener: (status: SourceStatus) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Reads until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { source, batchSize = 1000, blockMs = 1000, log } = this.#options;
+    let opened = false;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        if (!opened) {
+          this.#coverageFromMs = (await source.open()).resumeFromMs;
+          opened = true;
+        }
+        const read = await source.read(batchSize, blockMs);
+        // After an abort the batch stays pending and is re-read on the next start: nothing is lost.
+        if (signal.aborted) break;
+        await this.#apply(read);
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) break;
+        const reason = describeFailure(error);
+        if (this.#status.source === 'up') log.warn({ err: reason }, 'stream source unavailable; retrying');
+        this.#setStatus({ source: 'down', sinceMs: this.#status.source === 'down' ? this.#status.sinceMs : this.#now(), lagMs: this.#status.lagMs, reason });
+        // Re-open on recovery: pending entries are re-read and groups recreated where Redis lost them.
+        opened = false;
+        await sleep(reconnectDelayMs(failures++), signal);
+      }
+    }
+  }
+
+  async #apply(read: SourceRead): Promise<void> {
+    const { latenessMs } = this.#options;
+    const classified = read.entries.map((entry) => classifyEntry(entry, latenessMs));
+    const collectArrivals = read.entries.filter((entry) => entry.stream === 'collect').map((entry) => entry.arrivalMs);
+    const watermark = read.caughtUpAtMs ?? (collectArrivals.length > 0 ? Math.max(...collectArrivals) : null);
+    if (this.#coverageFromMs === null && watermark !== null) {
+      this.#coverageFromMs = collectArrivals.length > 0 ? Math.min(...collectArrivals) : watermark;
+    }
+    const coverage = this.#coverageFromMs !== null && watermark !== null && watermark >= this.#coverageFromMs
+      ? { fromMs: this.#coverageFromMs, toMs: watermark }
+      : null;
+    if (classified.length > 0 || coverage) {
+      const finalBeforeMs = watermark === null ? 0 : watermark - 1000 - latenessMs - FINALIZE_MARGIN_MS;
+      await this.#commit(classified, coverage, finalBeforeMs);
+    }
+    if (coverage) this.#coverageFromMs = coverage.toMs;
+    const lagMs = read.caughtUpAtMs !== null || watermark === null ? 0 : Math.max(0, this.#now() - watermark);
+    if (this.#status.source === 'down') {
+      this.#options.log.info('stream source is being read');
+      this.#setStatus({ source: 'up', sinceMs: this.#now(), lagMs, reason: null });
+    } else {
+      this.#status = { ...this.#status, lagMs };
+    }
+  }
+
+  async #commit(entries: ClassifiedEntry[], coverage: IngestCommit['coverage'], finalBeforeMs: number): Promise<void> {
+    const { store, prefix, onApplied, log } = this.#options;
+    let remaining = entries;
+    for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
+      const outcome = await store.commit(buildCommit(remaining, prefix, coverage, finalBeforeMs));
+      if (outcome.applied) {
+        this.#report(remaining);
+        onApplied?.(remaining);
+        return;
+      }
+      // Another reader claimed some entries: it applies those; we apply what is still ours.
+      remaining = remaining.filter((entry) => outcome.stillPending[entry.source.stream].has(entry.source.id));
+    }
+    log.warn({ entries: remaining.length }, 'entries kept being claimed by another reader; leaving them to it');
+  }
+
+  /** Logs unknown fields by their safe names only — never a value. */
+  #report(entries: readonly ClassifiedEntry[]): void {
+    for (const entry of entries) {
+      for (const field of entry.unknownFields) {
+        if (!field.rawLooking) continue;
+        const collector = entry.kind === 'security' ? null : entry.kind === 'point' ? entry.entry.collector : entry.collector;
+        this.#options.log.warn({ stream: this.#options.prefix + entry.source.stream, collector, field: field.name }, 'raw-looking field in stream');
+      }
+    }
+  }
+
+  #setStatus(status: SourceStatus): void {
+    this.#status = status;
+    for (const listener of this.#listeners) listener(status);
+  }
+}
+
+function describeFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.slice(0, 200);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

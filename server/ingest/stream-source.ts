@@ -1,0 +1,59 @@
+/**
+ * Port: reading the input streams through a consumer group. Implementations:
+ * `redis-stream-source.ts` (node-redis) and `memory-stream-source.ts` (embedded mode).
+ * Both are run through one contract suite (`test/contract/stream-backends.test.ts`).
+ */
+
+/** The two input streams of the contract, by their name without the key prefix. */
+export const INPUT_STREAMS = ['collect', 'security'] as const;
+export type InputStream = (typeof INPUT_STREAMS)[number];
+
+/** An entry as read: raw flat field/value pairs, never interpreted here. */
+export interface SourceEntry {
+  stream: InputStream;
+  /** Stream id `<ms>-<seq>`. */
+  id: string;
+  /** Arrival time in the source (the time part of the id): lateness is judged against it. */
+  arrivalMs: number;
+  fields: string[];
+}
+
+export interface SourceRead {
+  entries: SourceEntry[];
+  /**
+   * Set when this read reached the end of every stream: the source's clock at that moment.
+   * Everything that arrived before it has been delivered to the group.
+   */
+  caughtUpAtMs: number | null;
+}
+
+export interface SourceOpening {
+  /** Arrival time through which the group had already read (null: a new group, reading from the start). */
+  resumeFromMs: number | null;
+}
+
+export interface StreamSource {
+  readonly mode: 'redis' | 'embedded';
+  /** Creates the consumer groups where missing (with MKSTREAM) and says where reading resumes. */
+  open(): Promise<SourceOpening>;
+  /**
+   * Reads this consumer's pending entries first (left by a crash), then new ones,
+   * waiting up to `blockMs` for new entries. Rejects when the source is unreachable.
+   */
+  read(count: number, blockMs: number): Promise<SourceRead>;
+  /** Stops a blocked read and releases connections. */
+  close(): Promise<void>;
+}
+
+/** Parses the millisecond part of a stream id. */
+export function arrivalOf(id: string): number {
+  const dash = id.indexOf('-');
+  return Number(dash < 0 ? id : id.slice(0, dash));
+}
+
+/** Orders two stream ids. */
+export function compareStreamIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs - bMs || aSeq - bSeq;
+}

@@ -1,0 +1,60 @@
+/**
+ * Fastify plugin `keywatch-pipeline`: the backends, the reader (IngestLoop), the
+ * overview feed and, in embedded mode, the built-in simulator. Decorates
+ * `fastify.pipeline`; everything long-running stops on `onClose`.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { openBackends, type Backends } from '../backends.js';
+import { IngestLoop } from '../ingest/ingest-loop.js';
+import { OverviewFeed } from '../overview/overview-feed.js';
+import { Simulator } from '../simulate/simulator.js';
+
+export interface Pipeline {
+  mode: Backends['mode'];
+  backends: Backends;
+  ingest: IngestLoop;
+  feed: OverviewFeed;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    pipeline: Pipeline;
+  }
+}
+
+async function pipelinePlugin(fastify: FastifyInstance): Promise<void> {
+  const config = fastify.config;
+  const backends = openBackends(config, fastify.log);
+  const ingest = new IngestLoop({
+    source: backends.source,
+    store: backends.store,
+    prefix: config.streamPrefix,
+    latenessMs: config.latenessMs,
+    log: fastify.log,
+  });
+  const feed = new OverviewFeed({ store: backends.store, isSourceUp: () => ingest.status.source === 'up' });
+  fastify.decorate('pipeline', { mode: backends.mode, backends, ingest, feed });
+
+  const stop = new AbortController();
+  const running: Promise<unknown>[] = [];
+  fastify.addHook('onReady', async () => {
+    running.push(ingest.run(stop.signal));
+    if (backends.embeddedStreams) {
+      const simulator = new Simulator(backends.embeddedStreams, {
+        collectors: config.simulatorCollectors, anomalies: true, clock: '10:30', prefix: config.streamPrefix,
+      });
+      running.push(simulator.run(stop.signal).catch((error: Error) => fastify.log.error({ err: error.message }, 'simulator stopped')));
+    }
+  });
+  fastify.addHook('onClose', async () => {
+    stop.abort();
+    await backends.source.close();
+    await Promise.allSettled(running);
+    await backends.close();
+  });
+}
+
+export default fp(pipelinePlugin, { name: 'keywatch-pipeline', fastify: '5.x' });
