@@ -14,7 +14,8 @@ export class MemoryStreamSource implements StreamSource {
   readonly mode = 'embedded' as const;
   readonly #options: MemoryStreamSourceOptions;
   readonly #now: () => number;
-  #readingPending = true;
+  /** Per stream, the last pending id re-read; null once the pending entries are all re-read. */
+  #pendingCursor: Map<InputStream, string> | null = null;
   #closed = false;
 
   constructor(options: MemoryStreamSourceOptions) {
@@ -31,20 +32,20 @@ export class MemoryStreamSource implements StreamSource {
       if (existing === null) streams.createGroup(key, group, '0');
       else resumeFromMs = Math.max(resumeFromMs ?? 0, arrivalOf(existing));
     }
-    this.#readingPending = true;
+    this.#pendingCursor = new Map(INPUT_STREAMS.map((stream) => [stream, '0-0']));
     return { resumeFromMs };
   }
 
   async read(count: number, blockMs: number): Promise<SourceRead> {
-    if (this.#readingPending) {
-      const pending = this.#readOnce(count, true);
+    if (this.#pendingCursor) {
+      const pending = this.#readOnce(count, this.#pendingCursor);
       if (pending.length > 0) return { entries: pending, caughtUpAtMs: null };
-      this.#readingPending = false;
+      this.#pendingCursor = null;
     }
-    let entries = this.#readOnce(count, false);
+    let entries = this.#readOnce(count, null);
     if (entries.length === 0 && !this.#closed) {
       await this.#options.streams.waitForAppend(blockMs);
-      entries = this.#readOnce(count, false);
+      entries = this.#readOnce(count, null);
     }
     const reachedEnd = INPUT_STREAMS.every((stream) => entries.filter((entry) => entry.stream === stream).length < count);
     return { entries, caughtUpAtMs: reachedEnd ? this.#now() : null };
@@ -55,12 +56,15 @@ export class MemoryStreamSource implements StreamSource {
     this.#options.streams.wakeAll();
   }
 
-  #readOnce(count: number, pendingOnly: boolean): SourceEntry[] {
+  /** One read of both streams: pending entries after the cursor's ids, or (cursor null) new ones. */
+  #readOnce(count: number, pendingCursor: Map<InputStream, string> | null): SourceEntry[] {
     const { streams, prefix, group, consumer } = this.#options;
     const entries: SourceEntry[] = [];
     for (const stream of INPUT_STREAMS) {
-      for (const entry of streams.readGroup(prefix + stream, group, consumer, count, pendingOnly)) {
+      const after = pendingCursor?.get(stream) ?? null;
+      for (const entry of streams.readGroup(prefix + stream, group, consumer, count, after)) {
         entries.push(toSourceEntry(stream, entry.id, entry.fields));
+        pendingCursor?.set(stream, entry.id);
       }
     }
     return entries;

@@ -76,16 +76,17 @@ export class MemoryStreams implements StreamWriter {
   }
 
   /**
-   * XREADGROUP: with `pendingOnly`, this consumer's pending entries (like id `0`);
-   * otherwise new entries (like `>`), which become pending to the consumer.
+   * XREADGROUP: with `pendingAfter`, this consumer's pending entries after that id (like
+   * an explicit id); otherwise new entries (like `>`), which become pending to the consumer.
    */
-  readGroup(stream: string, group: string, consumer: string, count: number, pendingOnly: boolean): StoredEntry[] {
+  readGroup(stream: string, group: string, consumer: string, count: number, pendingAfter: string | null): StoredEntry[] {
     const target = this.#streams.get(stream);
     const state = target?.groups.get(group);
     if (!target || !state) throw new Error(`NOGROUP no such group ${group} for stream ${stream}`);
-    if (pendingOnly) {
+    if (pendingAfter !== null) {
       const mine: StoredEntry[] = [];
-      for (const entry of target.entries) {
+      for (let index = this.#firstAfter(target, pendingAfter); index < target.entries.length; index++) {
+        const entry = target.entries[index]!;
         const pending = state.pending.get(entry.id);
         if (pending?.consumer === consumer) {
           pending.deliveries += 1;

@@ -48,3 +48,19 @@ export function flatPairs(reply: unknown): Map<string, unknown> {
   for (let index = 0; index + 1 < reply.length; index += 2) map.set(String(reply[index]), reply[index + 1]);
   return map;
 }
+
+/** Resolves once `client` is connected and ready, or rejects after `timeoutMs`. */
+export async function whenReady(client: RedisClient, timeoutMs = 2000): Promise<void> {
+  if (client.isReady) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(new Error(`Redis is not reachable (no connection within ${timeoutMs} ms)`));
+    }, timeoutMs);
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('ready', onReady);
+  });
+}

@@ -4,7 +4,7 @@
  * on a shared one). Pending entries are re-read first after a restart; a group lost to a
  * Redis that came back empty (NOGROUP) is recreated.
  */
-import { flatPairs, openRedis, type RedisClient } from './redis-connection.js';
+import { flatPairs, openRedis, whenReady, type RedisClient } from './redis-connection.js';
 import {
   arrivalOf, INPUT_STREAMS, type InputStream, type SourceEntry, type SourceOpening, type SourceRead, type StreamSource,
 } from './stream-source.js';
@@ -24,7 +24,8 @@ export class RedisStreamSource implements StreamSource {
   readonly #options: RedisStreamSourceOptions;
   readonly #keys: string[];
   #client: RedisClient | null = null;
-  #readingPending = true;
+  /** Per stream key, the last pending id re-read; null once the pending entries are all re-read. */
+  #pendingCursor: Map<string, string> | null = null;
 
   constructor(options: RedisStreamSourceOptions) {
     this.#options = options;
@@ -41,18 +42,18 @@ export class RedisStreamSource implements StreamSource {
         if (lastDelivered !== null) resumeFromMs = Math.max(resumeFromMs ?? 0, arrivalOf(lastDelivered));
       }
     }
-    this.#readingPending = true;
+    this.#pendingCursor = new Map(this.#keys.map((key) => [key, '0-0']));
     return { resumeFromMs };
   }
 
   async read(count: number, blockMs: number): Promise<SourceRead> {
     const client = await this.#connection();
-    if (this.#readingPending) {
-      const pending = await this.#readGroup(client, count, null, '0');
+    if (this.#pendingCursor) {
+      const pending = await this.#readGroup(client, count, null, this.#pendingCursor);
       if (pending.length > 0) return { entries: pending, caughtUpAtMs: null };
-      this.#readingPending = false;
+      this.#pendingCursor = null;
     }
-    const entries = await this.#readGroup(client, count, blockMs, '>');
+    const entries = await this.#readGroup(client, count, blockMs, null);
     const reachedEnd = INPUT_STREAMS.every((stream) => entries.filter((entry) => entry.stream === stream).length < count);
     if (!reachedEnd) return { entries, caughtUpAtMs: null };
     // The source's own clock, not ours: lateness and coverage are judged in stream-id time.
@@ -75,6 +76,7 @@ export class RedisStreamSource implements StreamSource {
         onError: (error) => this.#options.onConnectionError?.(error),
       });
     }
+    await whenReady(this.#client);
     return this.#client;
   }
 
@@ -98,11 +100,12 @@ export class RedisStreamSource implements StreamSource {
     return null;
   }
 
-  async #readGroup(client: RedisClient, count: number, blockMs: number | null, from: '0' | '>'): Promise<SourceEntry[]> {
+  /** XREADGROUP of both streams: pending entries after the cursor's ids, or (cursor null) new ones (`>`). */
+  async #readGroup(client: RedisClient, count: number, blockMs: number | null, pendingCursor: Map<string, string> | null): Promise<SourceEntry[]> {
     const { group, consumer } = this.#options;
     const args = ['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count)];
     if (blockMs !== null) args.push('BLOCK', String(blockMs));
-    args.push('STREAMS', ...this.#keys, ...this.#keys.map(() => from));
+    args.push('STREAMS', ...this.#keys, ...this.#keys.map((key) => pendingCursor?.get(key) ?? '>'));
     let reply: RawStreamReply;
     try {
       reply = (await client.sendCommand(args)) as RawStreamReply;
@@ -118,6 +121,7 @@ export class RedisStreamSource implements StreamSource {
       for (const [id, fields] of items) {
         // A pending entry trimmed away by its producer comes back with no fields.
         entries.push({ stream, id, arrivalMs: arrivalOf(id), fields: fields ?? [] });
+        pendingCursor?.set(key, id);
       }
     }
     return entries;
