@@ -24,6 +24,7 @@ export class OverviewFeed {
   readonly #now: () => number;
   /** Stored seconds in the window; a second absent from it is a gap. */
   readonly #points = new Map<number, OverviewFullPoint>();
+  /** Change-feed position; null until the window has been loaded from the store. */
   #cursor: string | null = null;
   /** Newest second already announced as a gap while the source was down. */
   #gapsSentThrough = 0;
@@ -35,11 +36,13 @@ export class OverviewFeed {
 
   /** Loads the window from the store (history survives restarts in Redis mode). */
   async load(): Promise<void> {
-    this.#cursor = (await this.#options.store.changes(null)).cursor;
+    // The cursor is taken first so that a change made while the window loads is not missed.
+    const cursor = (await this.#options.store.changes(null)).cursor;
     const newest = secondOf(this.#now());
     const seconds: number[] = [];
     for (let t = newest - SNAPSHOT_SPAN_MS; t <= newest; t += 1000) seconds.push(t);
     for (const [t, point] of await this.#options.store.readSeconds(seconds)) this.#points.set(t, point);
+    this.#cursor = cursor;
   }
 
   /**
@@ -48,30 +51,35 @@ export class OverviewFeed {
    */
   async tick(): Promise<OverviewData | null> {
     const { store, isSourceUp } = this.#options;
+    const updated = new Map<number, OverviewPoint>();
+    if (this.#cursor === null) {
+      // A store unreachable at start is loaded on the first tick that reaches it, and the
+      // history it holds is pushed to the clients that subscribed meanwhile.
+      await this.load();
+      for (const [t, point] of this.#points) updated.set(t, point);
+    }
     const changes = await store.changes(this.#cursor);
     this.#cursor = changes.cursor;
     const oldest = this.#oldestSecond();
     const changedSeconds = changes.seconds.filter((t) => t >= oldest);
-    const updated: OverviewPoint[] = [];
     if (changedSeconds.length > 0) {
       const stored = await store.readSeconds(changedSeconds);
       for (const [t, point] of stored) {
         this.#points.set(t, point);
-        updated.push(point);
+        updated.set(t, point);
       }
     }
     if (!isSourceUp()) {
       // While the source is down, seconds pass unread: say so, so that clients draw a gap.
       const newest = secondOf(this.#now());
       for (let t = Math.max(this.#gapsSentThrough + 1000, this.#newestStored() + 1000, oldest); t <= newest; t += 1000) {
-        if (!this.#points.has(t)) updated.push({ t, gap: true });
+        if (!this.#points.has(t)) updated.set(t, { t, gap: true });
       }
       this.#gapsSentThrough = newest;
     }
     this.#evict(oldest);
-    if (updated.length === 0) return null;
-    updated.sort((a, b) => a.t - b.t);
-    return this.#data(updated);
+    if (updated.size === 0) return null;
+    return this.#data([...updated.values()].sort((a, b) => a.t - b.t));
   }
 
   /** The full current state: a point for every second of the window, gaps included. */

@@ -1,6 +1,6 @@
 /** Redis adapter of the OverviewStore port (layout and atomicity: redis-overview-scripts.ts). */
 import type { OverviewFullPoint } from '../../shared/overview.js';
-import { flatPairs, type RedisClient } from '../ingest/redis-connection.js';
+import { flatPairs, whenReady, type RedisClient } from '../ingest/redis-connection.js';
 import { compareStreamIds, INPUT_STREAMS, type InputStream } from '../ingest/stream-source.js';
 import { coveredSeconds, type CommitOutcome, type DeadLetter, type IngestCommit, type OverviewChanges, type OverviewStore } from './overview-store.js';
 import { commitScript, readSecondsScript } from './redis-overview-scripts.js';
@@ -39,6 +39,7 @@ export class RedisOverviewStore implements OverviewStore {
   }
 
   async commit(commit: IngestCommit): Promise<CommitOutcome> {
+    await whenReady(this.#options.client);
     const { client, prefix, group, consumer, historyMs, dlqMaxLength } = this.#options;
     const args: string[] = [
       group, consumer, this.#keys.seconds, String(Math.ceil(historyMs / 1000)),
@@ -72,6 +73,7 @@ export class RedisOverviewStore implements OverviewStore {
   }
 
   async readSeconds(seconds: readonly number[]): Promise<Map<number, OverviewFullPoint>> {
+    await whenReady(this.#options.client);
     const points = new Map<number, OverviewFullPoint>();
     for (let start = 0; start < seconds.length; start += READ_CHUNK) {
       const chunk = seconds.slice(start, start + READ_CHUNK);
@@ -92,6 +94,7 @@ export class RedisOverviewStore implements OverviewStore {
   }
 
   async changes(cursor: string | null): Promise<OverviewChanges> {
+    await whenReady(this.#options.client);
     const client = this.#options.client;
     if (cursor === null) {
       const last = (await client.sendCommand(['XREVRANGE', this.#keys.feed, '+', '-', 'COUNT', '1'])) as [string, string[]][];
@@ -110,6 +113,7 @@ export class RedisOverviewStore implements OverviewStore {
   }
 
   async counters(): Promise<Record<string, number>> {
+    await whenReady(this.#options.client);
     const reply = (await this.#options.client.sendCommand(['HGETALL', this.#keys.counters])) as string[];
     const counters: Record<string, number> = {};
     for (const [name, value] of flatPairs(reply)) counters[name] = Number(value);
@@ -117,6 +121,7 @@ export class RedisOverviewStore implements OverviewStore {
   }
 
   async deadLetters(limit: number): Promise<DeadLetter[]> {
+    await whenReady(this.#options.client);
     const entries = (await this.#options.client.sendCommand(['XREVRANGE', this.#keys.dlq, '+', '-', 'COUNT', String(limit)])) as [string, string[]][];
     return entries.map(([, fields]) => {
       const map = flatPairs(fields);
