@@ -67,7 +67,7 @@ export function loadConfig(env: Env = process.env): Config {
   const publicOrigin = originVar('KW_PUBLIC_ORIGIN', env.KW_PUBLIC_ORIGIN?.trim() || `http://${urlHost}:${port}`);
   const allowedOrigins = env.KW_ALLOWED_ORIGINS?.trim()
     ? env.KW_ALLOWED_ORIGINS.split(',').map((origin) => originVar('KW_ALLOWED_ORIGINS', origin.trim()))
-    : [publicOrigin, `http://127.0.0.1:${port}`, `http://localhost:${port}`];
+    : [...new Set([publicOrigin, `http://127.0.0.1:${port}`, `http://localhost:${port}`])];
   const streamPrefix = env.KW_STREAM_PREFIX ?? 'kw:';
   if (!/^[A-Za-z0-9:._{}-]{0,64}$/.test(streamPrefix)) {
     fail('KW_STREAM_PREFIX', `may hold only letters, digits and : . _ { } - (at most 64), got "${streamPrefix}"`);
