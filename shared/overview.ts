@@ -6,15 +6,9 @@ import { Type, type Static } from '@sinclair/typebox';
 
 const Count = Type.Integer({ minimum: 0 });
 
-/** Redaction reasons, in the order the contract lists them (`red_<reason>` fields). */
-export const REDACTION_REASONS = ['password', 'email', 'phone', 'card', 'credential', 'govid', 'other'] as const;
-export type RedactionReason = (typeof REDACTION_REASONS)[number];
+import { REDACTION_REASONS, type RedactionReason } from './points.js';
 
-/** Counters summed over a second (everything in a point except `t` and the distinct counts). */
-export const SUMMED_FIELDS = [
-  'events', 'keys', 'clicks', 'moves', 'scrolls', 'corrections', 'dropped', 'redacted', 'bytes', 'revoked', 'unencrypted',
-] as const;
-export type SummedField = (typeof SUMMED_FIELDS)[number];
+export { REDACTION_REASONS, type RedactionReason, emptyPoint, isFullPoint, secondOf } from './points.js';
 
 export const RedactionByReason = Type.Object(
   Object.fromEntries(REDACTION_REASONS.map((reason) => [reason, Count])) as Record<RedactionReason, typeof Count>,
@@ -79,22 +73,3 @@ export type OverviewPoint = Static<typeof OverviewPoint>;
 export type OverviewData = Static<typeof OverviewData>;
 export type OpenAlertCounts = Static<typeof OpenAlertCounts>;
 export type Severity = Static<typeof Severity>;
-
-/** A point with every figure zero: a second that was read and in which nothing arrived. */
-export function emptyPoint(t: number): OverviewFullPoint {
-  return {
-    t, events: 0, keys: 0, clicks: 0, moves: 0, scrolls: 0, corrections: 0, dropped: 0, redacted: 0,
-    red: { password: 0, email: 0, phone: 0, card: 0, credential: 0, govid: 0, other: 0 },
-    bytes: 0, collectors: 0, subjects: 0, revoked: 0, unencrypted: 0,
-  };
-}
-
-/** True when the point carries figures (neither a gap nor suppressed). */
-export function isFullPoint(point: OverviewPoint): point is OverviewFullPoint {
-  return !('gap' in point) && !('suppressed' in point);
-}
-
-/** The event-time second a time belongs to: `floor(ms / 1000) * 1000` (streams.md, "Time"). */
-export function secondOf(ms: number): number {
-  return Math.floor(ms / 1000) * 1000;
-}

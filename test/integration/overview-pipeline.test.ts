@@ -159,6 +159,27 @@ describe('overview pipeline (Redis mode)', () => {
     expect(client.closeCode).toBe(1009);
   });
 
+  it('bounds every key it writes: by age (TTL) or, for the few fixed keys, by length', async () => {
+    const unbounded: string[] = [];
+    for (const key of (await producer.keys('*')) as string[]) {
+      if (key === 'kw:collect' || key === 'kw:security') continue; // trimmed by their producers
+      if ((await producer.ttl(key)) > 0) continue;
+      unbounded.push(key);
+    }
+    // kw:dlq and kw:ov:changes are capped with MAXLEN, kw:ingest has one field per counter,
+    // kw:ov:open holds only the seconds whose distinct sets are not compacted yet.
+    expect(unbounded.sort()).toEqual(['kw:dlq', 'kw:ingest', 'kw:ov:changes', 'kw:ov:open']);
+    expect(await producer.hLen('kw:ingest')).toBeLessThan(30);
+  });
+
+  it('recreates its consumer group when Redis comes back empty, and counts what is written afterwards', async () => {
+    await producer.flushAll();
+    const ts = Date.now();
+    await xadd('collect', collectFields({ ts, keys: 77 }));
+    await waitFor(async () => (await producer.hGet('kw:ingest', 'accepted_collect')) === '1', 10_000, () => 'entry after FLUSHALL counted');
+    expect(await producer.hGet(`kw:ov:s:${secondOf(ts)}`, 'keys')).toBe('77');
+  });
+
   it('refuses a WebSocket from a foreign origin with 403', async () => {
     await expect(RecordingClient.connect(server.origin, [], { Origin: 'https://evil.example' })).rejects.toThrow(/403/);
   });

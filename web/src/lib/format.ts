@@ -1,0 +1,40 @@
+/** How figures and times read on the dashboard. One place, so every panel agrees. */
+
+/** Shown for a figure that is unknown (a gap, suppressed, or not received yet). */
+export const UNKNOWN = '—';
+
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** A whole number with grouping (`12,345`), or {@link UNKNOWN}. */
+export function formatCount(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? UNKNOWN : integer.format(value);
+}
+
+/** A short number for axis ticks (`950`, `1.2K`). */
+export function formatCompact(value: number): string {
+  return Math.abs(value) < 1000 ? integer.format(value) : compact.format(value);
+}
+
+/** A percentage with precision that suits its size (`0.42 %`, `3.1 %`, `27 %`), or {@link UNKNOWN}. */
+export function formatPercent(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return UNKNOWN;
+  const digits = value === 0 ? 0 : Math.abs(value) < 1 ? 2 : Math.abs(value) < 10 ? 1 : 0;
+  return `${value.toFixed(digits)} %`;
+}
+
+/** Local wall-clock time `HH:MM:SS` (24 h) of a time in ms since the epoch. */
+export function formatClock(ms: number): string {
+  const date = new Date(ms);
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}
+
+/** `12 s`, `4 min`, `2 h` since `sinceMs`. */
+export function formatAge(nowMs: number, sinceMs: number): string {
+  const seconds = Math.max(0, Math.floor((nowMs - sinceMs) / 1000));
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)} min`;
+  return `${Math.floor(seconds / 3600)} h`;
+}

@@ -1,0 +1,59 @@
+/**
+ * The overview channel's figures as reactive state. Data rate is not render rate: snapshots
+ * and updates go into the ring buffer as they arrive, and the charts' data is copied out at
+ * most once per animation frame however many messages came in between.
+ */
+import type { OpenAlertCounts, OverviewData } from '../../../shared/overview.js';
+import { FrameBatcher, type FrameScheduler } from './frame-batcher.js';
+import { headlineOf } from './headline.js';
+import { SeriesBuffer, type SecondFigures, type SeriesFrame } from './series-buffer.js';
+
+const EMPTY_FRAME: SeriesFrame = new SeriesBuffer(1).frame();
+const NO_ALERTS: OpenAlertCounts = { critical: 0, high: 0, warning: 0, info: 0 };
+
+/** The last 15 minutes of `overview`, redrawn at most once per animation frame. */
+export class OverviewSeries {
+  /** The window as of the last frame; replaced whole, never mutated. */
+  frame = $state.raw<SeriesFrame>(EMPTY_FRAME);
+  /** The latest complete second as of the last frame. */
+  latestComplete = $state.raw<SecondFigures | null>(null);
+  openAlerts = $state.raw<OpenAlertCounts>(NO_ALERTS);
+  /** How many frames have been published (tests and the e2e suite watch this move). */
+  frames = $state(0);
+
+  headline = $derived(headlineOf(this.latestComplete));
+
+  readonly #buffer = new SeriesBuffer();
+  readonly #frames: FrameBatcher;
+  #pendingAlerts: OpenAlertCounts = NO_ALERTS;
+
+  constructor(schedule?: FrameScheduler) {
+    this.#frames = new FrameBatcher(() => this.#publish(), schedule);
+  }
+
+  /** A snapshot replaces everything. */
+  replace(data: OverviewData): void {
+    this.#buffer.replaceAll(data.points);
+    this.#pendingAlerts = data.openAlerts;
+    this.#frames.request();
+  }
+
+  /** An update's points replace those with the same `t` and extend the window. */
+  merge(data: OverviewData): void {
+    this.#buffer.merge(data.points);
+    this.#pendingAlerts = data.openAlerts;
+    this.#frames.request();
+  }
+
+  /** Copies the buffer out for the charts and the headline: once per frame. */
+  #publish(): void {
+    this.frame = this.#buffer.frame();
+    this.latestComplete = this.#buffer.latestComplete();
+    if (!sameCounts(this.openAlerts, this.#pendingAlerts)) this.openAlerts = this.#pendingAlerts;
+    this.frames += 1;
+  }
+}
+
+function sameCounts(a: OpenAlertCounts, b: OpenAlertCounts): boolean {
+  return a.critical === b.critical && a.high === b.high && a.warning === b.warning && a.info === b.info;
+}

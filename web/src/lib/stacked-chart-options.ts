@@ -1,0 +1,159 @@
+/**
+ * uPlot options for a live stacked-area chart over the 15-minute window: fixed-width time
+ * axis in local HH:MM:SS, a zero-based y axis with units, legends that show each series'
+ * own value (not the running sum), no zooming (it would fight the live updates).
+ */
+import type uPlot from 'uplot';
+import { unknownRuns, type StackedColumns } from './chart-data.js';
+import { formatClock } from './format.js';
+import { translucent } from './palette.js';
+import { SlotKind, WINDOW_SECONDS } from './series-buffer.js';
+
+/** One stacked series: its legend label and colour. */
+export interface StackedSeriesSpec {
+  readonly label: string;
+  readonly colour: string;
+}
+
+/** What a stacked chart needs besides its data. */
+export interface StackedChartSpec {
+  readonly series: readonly StackedSeriesSpec[];
+  /** Y-axis label, with the unit. */
+  readonly yLabel: string;
+  /** Legend text of one series' value (`null` = unknown). */
+  readonly formatValue: (value: number | null) => string;
+  /** Y-axis tick text. */
+  readonly formatTick: (value: number) => string;
+  /** The y axis reaches at least this high, so a quiet chart does not magnify noise. */
+  readonly minTop: number;
+  /** The data being drawn; the legend reads each series' own values from it. */
+  readonly current: () => StackedColumns;
+  /** A line over the stack, drawn after the stacked series (its data comes last). */
+  readonly overlay?: StackedSeriesSpec;
+}
+
+const AXIS_COLOUR = '#4b5563';
+const GRID_COLOUR = '#e5e7eb';
+const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const LABEL_FONT = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const UNKNOWN_FILL = '#f3f4f6';
+const UNKNOWN_TEXT = '#6b7280';
+
+/** What a shaded run of seconds without figures says, by the kind of its first second. */
+const UNKNOWN_LABELS: Record<SlotKind, string> = {
+  [SlotKind.full]: '',
+  [SlotKind.gap]: 'no data: source not read',
+  [SlotKind.suppressed]: 'hidden: too few subjects',
+  [SlotKind.empty]: 'no data',
+};
+
+/**
+ * Shades the seconds without figures under the grid, so a gap reads as "unknown" at a
+ * glance rather than as a broken chart or a drop to zero; wide runs say why.
+ */
+function shadeUnknownSeconds(plot: uPlot, columns: StackedColumns): void {
+  const { ctx, bbox } = plot;
+  const ratio = window.devicePixelRatio || 1;
+  ctx.save();
+  ctx.font = `${Math.round(12 * ratio)}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const run of unknownRuns(columns.kinds)) {
+    const from = Math.max(bbox.left, plot.valToPos(columns.t[run.from]! - 0.5, 'x', true));
+    const to = Math.min(bbox.left + bbox.width, plot.valToPos(columns.t[run.to]! + 0.5, 'x', true));
+    if (to <= from) continue;
+    ctx.fillStyle = UNKNOWN_FILL;
+    ctx.fillRect(from, bbox.top, to - from, bbox.height);
+    const label = UNKNOWN_LABELS[run.kind];
+    if (ctx.measureText(label).width + 16 * ratio < to - from) {
+      ctx.fillStyle = UNKNOWN_TEXT;
+      ctx.fillText(label, (from + to) / 2, bbox.top + 8 * ratio);
+    }
+  }
+  ctx.restore();
+}
+
+/** The smallest 1, 2, 2.5 or 5 × 10^n at or above `value`. */
+export function niceCeil(value: number): number {
+  if (!(value > 0)) return 0;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 2.5, 5, 10]) {
+    if (step * magnitude >= value * (1 - 1e-9)) return step * magnitude;
+  }
+  return 10 * magnitude;
+}
+
+/** Builds the options; the series (1-based in uPlot) are stacked bottom-up in `spec.series` order. */
+export function stackedChartOptions(spec: StackedChartSpec, width: number, height: number): uPlot.Options {
+  const series: uPlot.Series[] = [
+    { label: 'Time', value: (_plot, seconds) => (seconds === null ? '—' : formatClock(seconds * 1000)) },
+    ...spec.series.map((entry): uPlot.Series => ({
+      label: entry.label,
+      stroke: entry.colour,
+      fill: translucent(entry.colour, 0.28),
+      width: 1.5,
+      points: { show: false },
+      spanGaps: false,
+      value: (_plot, _stacked, seriesIndex, index) =>
+        spec.formatValue(index === null ? null : spec.current().raw[seriesIndex - 1]?.[index] ?? null),
+    })),
+  ];
+  if (spec.overlay) {
+    series.push({
+      label: spec.overlay.label,
+      stroke: spec.overlay.colour,
+      width: 1,
+      points: { show: false },
+      spanGaps: false,
+      value: (_plot, value) => spec.formatValue(value),
+    });
+  }
+  // Each series above the first fills down to the one below it, not to zero.
+  const bands: uPlot.Band[] = spec.series.slice(1).map((_entry, i) => ({ series: [i + 2, i + 1] }));
+
+  return {
+    width,
+    height,
+    series,
+    bands,
+    padding: [16, 32, 0, 0], // room above the top y label and right of the last time label
+    hooks: { drawClear: [(plot) => shadeUnknownSeconds(plot, spec.current())] },
+    cursor: { drag: { x: false, y: false, setScale: false }, points: { show: false } },
+    legend: { live: true },
+    scales: {
+      // Always the whole window ending at the newest second, so the chart scrolls steadily.
+      x: {
+        time: true,
+        range: (_plot, _min, max) => {
+          const newest = Number.isFinite(max) ? max : Math.floor(Date.now() / 1000);
+          return [newest - (WINDOW_SECONDS - 1), newest];
+        },
+      },
+      y: { range: (_plot, _min, max) => [0, niceCeil(Math.max(max, spec.minTop) * 1.05)] },
+    },
+    axes: [
+      {
+        stroke: AXIS_COLOUR,
+        font: FONT,
+        space: 90,
+        // Round steps in seconds; 2 minutes gives about seven labels across a wide window.
+        incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600],
+        grid: { stroke: GRID_COLOUR, width: 1 },
+        ticks: { stroke: GRID_COLOUR, width: 1 },
+        values: (_plot, splits) => splits.map((seconds) => formatClock(seconds * 1000)),
+      },
+      {
+        stroke: AXIS_COLOUR,
+        font: FONT,
+        label: spec.yLabel,
+        labelFont: LABEL_FONT,
+        labelSize: 24,
+        size: 56,
+        space: 40,
+        grid: { stroke: GRID_COLOUR, width: 1 },
+        ticks: { stroke: GRID_COLOUR, width: 1 },
+        values: (_plot, splits) => splits.map((value) => spec.formatTick(value)),
+      },
+    ],
+  };
+}
