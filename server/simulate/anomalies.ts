@@ -38,7 +38,11 @@ export const ALL_ANOMALIES_WITHIN_MS = FIRST_ANOMALY_AFTER_MS + (ANOMALY_CASES.l
 const NOT_NEAR_END_MS = 60 * 60_000;
 /** Obviously fake content for the raw-looking field: never anything that could be real. */
 export const FAKE_RAW_MARKER = 'KW-SIMULATED-RAW-CONTENT-MARKER (not real data)';
-const RAW_FIELD_NAMES = ['text', 'clipboard', 'keystrokes', 'payload'] as const;
+// Raw-looking by name, or (`note`) by a value longer than 64 characters.
+const RAW_FIELDS: readonly (readonly [name: string, value: string])[] = [
+  ['text', FAKE_RAW_MARKER], ['clipboard', FAKE_RAW_MARKER], ['keystrokes', FAKE_RAW_MARKER], ['payload', FAKE_RAW_MARKER],
+  ['note', `${FAKE_RAW_MARKER} ${FAKE_RAW_MARKER}`],
+];
 
 /** One started case, with the labels the alert it should raise would carry. */
 export interface AnomalyRecord {
@@ -208,8 +212,7 @@ export class AnomalyInjector {
     switch (anomaly) {
       case 'raw_content_in_stream': {
         const index = this.#pickCollector(view, (i) => view.isWorking(i));
-        const name = random.pick(RAW_FIELD_NAMES);
-        const effect = this.#collectorEffect(anomaly, atMs, 120_000, index, view, { extraField: [name, FAKE_RAW_MARKER] });
+        const effect = this.#collectorEffect(anomaly, atMs, 120_000, index, view, { extraField: random.pick(RAW_FIELDS) });
         effect.remainingEntries = 1;
         return;
       }

@@ -2,7 +2,7 @@
  * `keywatch simulate`: connects to `REDIS_URL` and runs the simulator until `--duration`
  * ends or the signal aborts (the CLI aborts it on SIGINT/SIGTERM), with a progress line.
  */
-import { createClient } from 'redis';
+import { createClient, ErrorReply } from 'redis';
 import { RedisStreamWriter } from '../ingest/redis-stream-writer.js';
 import { parseSimulateArgs, SIMULATE_USAGE } from './command-options.js';
 import { ProgressReporter } from './progress.js';
@@ -17,6 +17,7 @@ export const EXIT_USAGE = 2;
 const PREFIX_PATTERN = /^[A-Za-z0-9:._{}-]{0,64}$/;
 // Give up if Redis cannot be reached at start; once connected, keep retrying (capped backoff).
 const INITIAL_CONNECT_ATTEMPTS = 4;
+const WRITE_ERROR_REPORT_EVERY_MS = 5_000;
 
 /** The URL for messages, without a password. */
 function safeUrl(url: string): string {
@@ -30,7 +31,8 @@ function safeUrl(url: string): string {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof Error)) return String(error);
+  return error.message || error.name;
 }
 
 /**
@@ -104,7 +106,21 @@ export async function simulateCommand(
     signal.removeEventListener('abort', abortConnect);
   }
 
+  let lastReportMs = 0;
+  // A lost connection is retried (node-redis reconnects); an error reply from Redis
+  // (WRONGTYPE, OOM, NOPERM…) will not go away by itself, so it stops the run.
+  const onWriteError = (error: unknown): boolean => {
+    if (error instanceof ErrorReply) return false;
+    if (Date.now() - lastReportMs >= WRITE_ERROR_REPORT_EVERY_MS) {
+      lastReportMs = Date.now();
+      // On a terminal the progress line has no newline yet: start a fresh line.
+      const freshLine = (out as Partial<NodeJS.WriteStream>).isTTY === true ? '\n' : '';
+      err.write(`${freshLine}keywatch simulate: writing to Redis failed (${describe(error)}); retrying, entries meanwhile are dropped.\n`);
+    }
+    return true;
+  };
   const simulator = new Simulator(new RedisStreamWriter(client), {
+    onWriteError,
     collectors: options.collectors,
     rate: options.rate,
     anomalies: options.anomalies,
@@ -125,7 +141,7 @@ export async function simulateCommand(
   } catch (error) {
     exitCode = EXIT_FAILURE;
     progress.finish();
-    fail(EXIT_FAILURE, `writing to Redis failed: ${describe(error)}${lastRedisError ? ` (last connection error: ${lastRedisError})` : ''}.`);
+    fail(EXIT_FAILURE, `writing to Redis failed: ${describe(error)}${lastRedisError ? ` (last connection error: ${lastRedisError})` : ''}. Check that the stream keys are free for streams and Redis accepts writes.`);
   }
   if (exitCode === EXIT_OK) progress.finish();
   try {

@@ -7,6 +7,8 @@ import type { SimulatorStats } from './simulator.js';
 /** How often the line is refreshed on a terminal, and written when output is not one. */
 export const TTY_REFRESH_MS = 500;
 export const LOG_EVERY_MS = 5_000;
+// The rate shown is averaged over this window, so that ticks do not make it jump.
+const RATE_WINDOW_MS = 5_000;
 
 /** Formats one progress line (no newline). */
 export function formatProgress(stats: SimulatorStats, collectPerSecond: number, totalCollectors: number): string {
@@ -18,6 +20,7 @@ export function formatProgress(stats: SimulatorStats, collectPerSecond: number, 
     `anomalies ${stats.anomaliesInjected}${stats.lastAnomaly ? ` (last ${stats.lastAnomaly})` : ''}`,
     `malformed ${stats.malformed}`,
     `late ${stats.late}`,
+    ...(stats.writeErrors > 0 ? [`failed writes ${stats.writeErrors}`] : []),
   ].join(' | ');
 }
 
@@ -29,8 +32,8 @@ export class ProgressReporter {
   readonly #totalCollectors: number;
   readonly #startedMs = Date.now();
   #timer: NodeJS.Timeout | undefined;
-  #lastCount = 0;
-  #lastMs = Date.now();
+  /** Recent (time, collect entries) samples for the rate. */
+  #samples: { atMs: number; count: number }[] = [{ atMs: Date.now(), count: 0 }];
   #wroteInPlace = false;
 
   /** `read` returns the current totals; nothing is written before `start()`. */
@@ -62,9 +65,10 @@ export class ProgressReporter {
   #write(): void {
     const stats = this.#read();
     const nowMs = Date.now();
-    const perSecond = ((stats.collectEntries - this.#lastCount) * 1000) / Math.max(nowMs - this.#lastMs, 1);
-    this.#lastCount = stats.collectEntries;
-    this.#lastMs = nowMs;
+    this.#samples.push({ atMs: nowMs, count: stats.collectEntries });
+    while (this.#samples.length > 2 && (this.#samples[1] as { atMs: number }).atMs <= nowMs - RATE_WINDOW_MS) this.#samples.shift();
+    const oldest = this.#samples[0] as { atMs: number; count: number };
+    const perSecond = ((stats.collectEntries - oldest.count) * 1000) / Math.max(nowMs - oldest.atMs, 1);
     const line = `keywatch simulate: ${formatProgress(stats, perSecond, this.#totalCollectors)}`;
     if (this.#tty) {
       // \x1b[K clears what a longer previous line left behind.

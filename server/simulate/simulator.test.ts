@@ -173,6 +173,29 @@ describe('Simulator options', () => {
     expect(() => new Simulator(writer, { ...base, maxLength: 0 })).toThrow(/maxLength/);
   });
 
+  it('stops on a failed write, or drops the tick and goes on when onWriteError says so', async () => {
+    class FlakyWriter extends RecordingWriter {
+      failuresLeft = 2;
+      override async append(stream: string, entries: readonly FieldList[], maxLength: number): Promise<string[]> {
+        if (this.failuresLeft > 0) {
+          this.failuresLeft--;
+          throw new Error('connection lost');
+        }
+        return super.append(stream, entries, maxLength);
+      }
+    }
+    const options = { collectors: 20, anomalies: false, clock: '10:30', seed: 1, tickMs: 20 };
+    await expect(new Simulator(new FlakyWriter(), options).run(new AbortController().signal, 2000)).rejects.toThrow('connection lost');
+
+    const seen: unknown[] = [];
+    const writer = new FlakyWriter();
+    const stats = await new Simulator(writer, { ...options, onWriteError: (error) => seen.push(error) > 0 })
+      .run(new AbortController().signal, 2000);
+    expect(seen.length).toBeGreaterThanOrEqual(1);
+    expect(stats.writeErrors).toBe(seen.length);
+    expect(writer.of('kw:collect').length).toBeGreaterThan(0);
+  });
+
   it('runs in real time until the duration ends or the signal aborts', async () => {
     const writer = new RecordingWriter();
     const simulator = new Simulator(writer, { collectors: 20, anomalies: false, clock: '10:30', seed: 1, tickMs: 50 });

@@ -35,6 +35,11 @@ export interface SimulatorOptions {
   readonly tickMs?: number | undefined;
   /** The real clock, default `Date.now`; tests pass a fake one together with `step()`. */
   readonly now?: (() => number) | undefined;
+  /**
+   * Called when a tick's write fails; return true to drop that tick's entries and go on
+   * after a backoff (e.g. while Redis reconnects), false to stop. Default: stop.
+   */
+  readonly onWriteError?: ((error: unknown) => boolean) | undefined;
 }
 
 /** Running totals of a simulator run. */
@@ -52,6 +57,8 @@ export interface SimulatorStats {
   readonly anomalies: Readonly<Record<AnomalyCase, number>>;
   /** The case started last, if any. */
   readonly lastAnomaly: AnomalyCase | undefined;
+  /** Ticks whose write failed and whose entries were dropped. */
+  readonly writeErrors: number;
   /** Collectors flushing at the last tick. */
   readonly activeCollectors: number;
   /** Simulated time of day at the last tick, `HH:MM`. */
@@ -67,6 +74,7 @@ const LATE_SHARE = 0.002;
 const MAX_DUR_MS = 60_000;
 // After a stall (a slow write, a suspended laptop) do not flush more than this backlog.
 const MAX_CATCH_UP_MS = 30_000;
+const WRITE_RETRY_MAX_MS = 5_000;
 
 interface CollectorState {
   online: boolean;
@@ -103,12 +111,14 @@ export class Simulator {
   readonly #states: CollectorState[];
   readonly #security: SecurityTraffic;
   readonly #anomalies: AnomalyInjector | undefined;
+  readonly #onWriteError: ((error: unknown) => boolean) | undefined;
   #lastMs: number;
   #running = false;
   #collectEntries = 0;
   #securityEntries = 0;
   #malformed = 0;
   #late = 0;
+  #writeErrors = 0;
   #activeCollectors = 0;
   #intervalMs = 1000;
 
@@ -131,6 +141,7 @@ export class Simulator {
     this.#maxLength = maxLength;
     this.#tickMs = tickMs;
     this.#now = options.now ?? Date.now;
+    this.#onWriteError = options.onWriteError;
     this.#lastMs = this.#now();
     this.clock = new SimulatedClock(startMsOfDay, this.#lastMs);
     // Separate streams of numbers: the organisation does not depend on the traffic drawn.
@@ -150,6 +161,7 @@ export class Simulator {
       securityEntries: this.#securityEntries,
       malformed: this.#malformed,
       late: this.#late,
+      writeErrors: this.#writeErrors,
       anomaliesInjected: Object.values(anomalies).reduce((sum, count) => sum + count, 0),
       anomalies: { ...anomalies },
       lastAnomaly: this.#anomalies?.recent.at(-1)?.anomaly,
@@ -194,20 +206,31 @@ export class Simulator {
 
   /**
    * Runs until `signal` aborts or `durationMs` of real time has passed, writing a batch
-   * every tick. Resolves with the totals once the last write has finished; rejects if
-   * the writer fails.
+   * every tick. Resolves with the totals once the last write has finished; rejects if a
+   * write fails and `onWriteError` does not say to go on.
    */
   async run(signal: AbortSignal, durationMs?: number): Promise<SimulatorStats> {
     if (this.#running) throw new Error('this simulator is already running');
     this.#running = true;
     try {
       const endMs = durationMs === undefined ? Number.POSITIVE_INFINITY : this.#now() + durationMs;
+      let failuresInRow = 0;
       while (!signal.aborted) {
         const nowMs = Math.min(this.#now(), endMs);
-        await this.step(nowMs);
+        let waitMs = this.#tickMs;
+        try {
+          await this.step(nowMs);
+          failuresInRow = 0;
+        } catch (error) {
+          if (this.#onWriteError?.(error) !== true) throw error;
+          this.#writeErrors++;
+          failuresInRow++;
+          // Jittered exponential backoff so a Redis coming back is not hammered.
+          waitMs = Math.round(Math.min(WRITE_RETRY_MAX_MS, this.#tickMs * 2 ** failuresInRow) * (0.5 + Math.random() / 2));
+        }
         if (nowMs >= endMs) break;
         try {
-          await sleep(this.#tickMs, undefined, { signal });
+          await sleep(waitMs, undefined, { signal });
         } catch {
           break; // aborted while waiting for the next tick
         }
