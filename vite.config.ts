@@ -22,7 +22,8 @@ function forbidTypeBoxInWeb(): Plugin {
       if (source === '@sinclair/typebox' || source.startsWith('@sinclair/typebox/')) {
         this.error(
           `${importer ?? 'a module'} imports TypeBox, and web code imports a value from it. The web may only ` +
-            '`import type` from shared/overview.ts and shared/protocol.ts; plain constants are in shared/points.ts and shared/channels.ts.',
+            '`import type` from the schema modules (shared/protocol.ts, overview.ts, teams.ts, collectors.ts, audit.ts); ' +
+            'plain constants are in shared/points.ts and shared/channels.ts.',
         );
       }
       return null;

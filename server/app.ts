@@ -1,7 +1,13 @@
 /** Builds the Fastify application (no listening here: see server.ts). */
+import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import authPlugin from './plugins/auth.js';
 import pipelinePlugin from './plugins/pipeline.js';
+import accountRoutes from './routes/accounts.js';
+import auditRoutes from './routes/audit.js';
+import snapshotRoutes from './routes/snapshot.js';
+import sessionRoutes from './routes/session.js';
 import webStaticPlugin from './plugins/web-static.js';
 import websocketPlugin from './plugins/websocket.js';
 import healthRoutes from './routes/health.js';
@@ -22,6 +28,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     },
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy === false ? false : config.trustProxy,
+    // Bodies are refused, not repaired: no stripping of unknown properties, no type coercion.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
   fastify.decorate('config', config);
   fastify.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
@@ -31,9 +40,34 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     return reply.code(status).send({ error: code, message: status >= 500 ? 'Internal error; see the server log.' : error.message });
   });
   fastify.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', message: 'No such route.' }));
+  // Security headers and a strict Content-Security-Policy on every response: the dashboard
+  // loads only its own scripts and styles, and talks only to its own origin.
+  await fastify.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: config.publicOrigin.startsWith('https:'),
+  });
   await fastify.register(pipelinePlugin);
+  await fastify.register(authPlugin);
   await fastify.register(websocketPlugin);
   await fastify.register(healthRoutes);
+  await fastify.register(sessionRoutes);
+  await fastify.register(accountRoutes);
+  await fastify.register(auditRoutes);
+  await fastify.register(snapshotRoutes);
   await fastify.register(webStaticPlugin);
   return fastify;
 }

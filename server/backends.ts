@@ -4,6 +4,12 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
+import type { AccountStore } from './auth/account-store.js';
+import { MemoryAccountStore } from './auth/memory-account-store.js';
+import { RedisAccountStore } from './auth/redis-account-store.js';
+import { DAY_MS, type AuditLog } from './audit/audit-log.js';
+import { MemoryAuditLog } from './audit/memory-audit-log.js';
+import { RedisAuditLog } from './audit/redis-audit-log.js';
 import { MemoryStreamSource } from './ingest/memory-stream-source.js';
 import { MemoryStreams } from './ingest/memory-streams.js';
 import { openRedis } from './ingest/redis-connection.js';
@@ -11,6 +17,8 @@ import { RedisStreamSource } from './ingest/redis-stream-source.js';
 import type { StreamSource } from './ingest/stream-source.js';
 import { MemoryOverviewStore } from './overview/memory-overview-store.js';
 import type { OverviewStore } from './overview/overview-store.js';
+import type { MinuteStore } from './overview/minute-store.js';
+import { RedisMinuteStore } from './overview/redis-minute-store.js';
 import { RedisOverviewStore } from './overview/redis-overview-store.js';
 
 /** The consumer group every Keywatch instance reads through. */
@@ -20,6 +28,9 @@ export interface Backends {
   mode: 'redis' | 'embedded';
   source: StreamSource;
   store: OverviewStore;
+  minutes: MinuteStore;
+  accounts: AccountStore;
+  audit: AuditLog;
   /** Embedded mode: the in-process streams the built-in simulator writes into. */
   embeddedStreams: MemoryStreams | null;
   close(): Promise<void>;
@@ -30,10 +41,14 @@ export function openBackends(config: Config, log: FastifyBaseLogger): Backends {
   const common = { prefix: config.streamPrefix, group: CONSUMER_GROUP, consumer: config.instanceId };
   if (config.redisUrl === null) {
     const streams = new MemoryStreams();
+    const store = new MemoryOverviewStore({ streams, ...common, historyMs: config.historyMs, dlqMaxLength: config.dlqMaxLength });
     return {
       mode: 'embedded',
       source: new MemoryStreamSource({ streams, ...common }),
-      store: new MemoryOverviewStore({ streams, ...common, historyMs: config.historyMs, dlqMaxLength: config.dlqMaxLength }),
+      store,
+      minutes: store,
+      accounts: new MemoryAccountStore(),
+      audit: new MemoryAuditLog({ retentionMs: config.auditRetentionDays * DAY_MS }),
       embeddedStreams: streams,
       close: async () => {},
     };
@@ -41,13 +56,18 @@ export function openBackends(config: Config, log: FastifyBaseLogger): Backends {
   const onConnectionError = (error: Error): void => log.debug({ err: error.message }, 'redis connection error');
   const client = openRedis({ url: config.redisUrl, failFastWhileDown: true, onError: onConnectionError });
   const source = new RedisStreamSource({ url: config.redisUrl, ...common, onConnectionError });
+  const accounts = new RedisAccountStore({ client, url: config.redisUrl, prefix: config.streamPrefix, sessionMaxMs: config.sessionMaxMs });
   return {
     mode: 'redis',
     source,
     store: new RedisOverviewStore({ client, ...common, historyMs: config.historyMs, dlqMaxLength: config.dlqMaxLength }),
+    minutes: new RedisMinuteStore(client, config.streamPrefix),
+    accounts,
+    audit: new RedisAuditLog({ client, prefix: config.streamPrefix, retentionMs: config.auditRetentionDays * DAY_MS }),
     embeddedStreams: null,
     close: async () => {
       await source.close();
+      await accounts.close();
       if (client.isOpen) client.destroy();
     },
   };

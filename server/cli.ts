@@ -7,6 +7,9 @@ const USAGE = `Usage: keywatch <command> [options]
 Commands:
   serve       run the server (REDIS_URL set: Redis mode; unset: embedded mode with demo data)
   simulate    write realistic traffic into the streams of REDIS_URL (keywatch simulate --help)
+  user        add, list, remove users and change their roles (keywatch user --help)
+  token       create, list and revoke API tokens (keywatch token --help)
+  audit       verify or export the audit trail (keywatch audit --help)
 
 Configuration is read from the environment; see the README.`;
 
@@ -29,6 +32,16 @@ export async function main(argv: string[]): Promise<number> {
         process.once('SIGTERM', () => stop.abort());
         return await simulateCommand(rest, process.env, process.stdout, stop.signal);
       }
+      case 'user':
+      case 'token': {
+        const { tokenCommand, userCommand } = await import('./auth/account-command.js');
+        const io = { out: process.stdout, err: process.stderr, readStdin };
+        return command === 'user' ? await userCommand(rest, process.env, io) : await tokenCommand(rest, process.env, io);
+      }
+      case 'audit': {
+        const { auditCommand } = await import('./audit/audit-command.js');
+        return await auditCommand(rest, process.env, process.stdout, process.stderr);
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -46,4 +59,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** All of standard input, as text (for --password-stdin). */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

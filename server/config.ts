@@ -25,6 +25,15 @@ export interface Config {
   instanceId: string;
   /** Embedded-mode simulator size. */
   simulatorCollectors: number;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  /** WebSocket ping period; each beat also re-checks the sessions of open sockets. */
+  heartbeatMs: number;
+  /** Reverse proxies whose X-Forwarded-* headers are believed (Fastify's `trustProxy`), or false. */
+  trustProxy: string[] | false;
+  auditRetentionDays: number;
+  /** When set, `/metrics` needs `Authorization: Bearer <it>`. */
+  metricsToken: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -52,6 +61,27 @@ function originVar(name: string, raw: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(name, `must use http or https, got "${raw}"`);
   return url.origin;
+}
+
+/** Addresses or CIDRs of trusted proxies, comma-separated. */
+function trustProxyVar(raw: string | undefined): string[] | false {
+  if (!raw?.trim()) return false;
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    if (family === 0 || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
+      fail('KW_TRUST_PROXY', `must list addresses or CIDRs such as 10.0.0.1 or 10.0.0.0/8, got "${entry}"`);
+    }
+  }
+  return entries;
+}
+
+function metricsTokenVar(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (!/^[A-Za-z0-9_\-.~+/=]{16,512}$/.test(raw)) fail('KW_METRICS_TOKEN', 'must be 16 to 512 characters of letters, digits and - . _ ~ + / =');
+  return raw;
 }
 
 /** Reads and validates the configuration; throws a KeywatchError naming the bad variable. */
@@ -91,5 +121,11 @@ export function loadConfig(env: Env = process.env): Config {
     dlqMaxLength: intVar(env, 'KW_DLQ_MAXLEN', 10_000, 100, 10_000_000),
     instanceId,
     simulatorCollectors: intVar(env, 'KW_SIM_COLLECTORS', 50, 1, 100_000),
+    sessionIdleMs: intVar(env, 'KW_SESSION_IDLE_MS', 30 * 60_000, 1000, 30 * 86_400_000),
+    sessionMaxMs: intVar(env, 'KW_SESSION_MAX_MS', 12 * 3_600_000, 1000, 90 * 86_400_000),
+    heartbeatMs: intVar(env, 'KW_HEARTBEAT_MS', 30_000, 100, 600_000),
+    trustProxy: trustProxyVar(env.KW_TRUST_PROXY),
+    auditRetentionDays: intVar(env, 'KW_AUDIT_RETENTION_DAYS', 400, 1, 36_500),
+    metricsToken: metricsTokenVar(env.KW_METRICS_TOKEN),
   };
 }

@@ -46,3 +46,10 @@ export const CHANNEL_ACCESS: Record<ChannelName, readonly Role[]> = {
 export function channelsFor(role: Role): ChannelName[] {
   return CHANNELS.filter((channel) => CHANNEL_ACCESS[channel].includes(role));
 }
+
+/** The audit actions of interfaces v1 ("Audit actions"), as they travel and are stored. Add, never rename. */
+export const AUDIT_ACTIONS = [
+  'sign_in', 'sign_in_failed', 'sign_out', 'alert_ack', 'alert_resolve', 'silence_create', 'silence_delete',
+  'user_add', 'user_remove', 'role_change', 'token_create', 'token_revoke', 'view_collectors',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -3,8 +3,11 @@
  * Client and server messages are discriminated unions on `type`. See the README's
  * "WebSocket protocol" section and the handbook's interfaces.md.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { AuditData } from './audit.js';
+import { CollectorsData } from './collectors.js';
 import { OverviewData } from './overview.js';
+import { TeamsData } from './teams.js';
 import { CHANNELS, ERROR_CODES, PROTOCOL_VERSION, ROLES } from './channels.js';
 
 export {
@@ -57,6 +60,18 @@ export const OverviewUpdateMessage = Type.Object(
   { additionalProperties: false },
 );
 
+/** Snapshot and update messages of one channel: the same data shape for both. */
+function channelMessages<C extends string, D extends TSchema>(channel: C, data: D) {
+  return [
+    Type.Object({ type: Type.Literal('snapshot'), channel: Type.Literal(channel), data }, { additionalProperties: false }),
+    Type.Object({ type: Type.Literal('update'), channel: Type.Literal(channel), data }, { additionalProperties: false }),
+  ] as const;
+}
+
+export const [TeamsSnapshotMessage, TeamsUpdateMessage] = channelMessages('teams', TeamsData);
+export const [CollectorsSnapshotMessage, CollectorsUpdateMessage] = channelMessages('collectors', CollectorsData);
+export const [AuditSnapshotMessage, AuditUpdateMessage] = channelMessages('audit', AuditData);
+
 export const StatusMessage = Type.Object(
   {
     type: Type.Literal('status'),
@@ -78,7 +93,8 @@ export const ErrorMessage = Type.Object(
 );
 
 export const ServerMessage = Type.Union([
-  HelloMessage, OverviewSnapshotMessage, OverviewUpdateMessage, StatusMessage, ErrorMessage,
+  HelloMessage, OverviewSnapshotMessage, OverviewUpdateMessage, TeamsSnapshotMessage, TeamsUpdateMessage,
+  CollectorsSnapshotMessage, CollectorsUpdateMessage, AuditSnapshotMessage, AuditUpdateMessage, StatusMessage, ErrorMessage,
 ]);
 
 export type SubscribeMessage = Static<typeof SubscribeMessage>;
@@ -89,5 +105,11 @@ export type OverviewSnapshotMessage = Static<typeof OverviewSnapshotMessage>;
 export type OverviewUpdateMessage = Static<typeof OverviewUpdateMessage>;
 export type StatusMessage = Static<typeof StatusMessage>;
 export type ErrorMessage = Static<typeof ErrorMessage>;
+export type TeamsSnapshotMessage = Static<typeof TeamsSnapshotMessage>;
+export type TeamsUpdateMessage = Static<typeof TeamsUpdateMessage>;
+export type CollectorsSnapshotMessage = Static<typeof CollectorsSnapshotMessage>;
+export type CollectorsUpdateMessage = Static<typeof CollectorsUpdateMessage>;
+export type AuditSnapshotMessage = Static<typeof AuditSnapshotMessage>;
+export type AuditUpdateMessage = Static<typeof AuditUpdateMessage>;
 export type ServerMessage = Static<typeof ServerMessage>;
 

@@ -3,12 +3,11 @@
  * what it may send (message rate) and what it may be sent (buffer bound).
  */
 import type { WebSocket } from 'ws';
-import type { ChannelName, Role } from '../../shared/protocol.js';
+import type { ChannelName } from '../../shared/protocol.js';
+import type { Identity } from '../auth/auth-service.js';
 
-export interface ClientIdentity {
-  user: string;
-  role: Role;
-}
+/** Who a socket acts as: the identity its upgrade request authenticated. */
+export type ClientIdentity = Identity;
 
 /** Messages a client may send per second (burst allowance is twice that). */
 export const CLIENT_MESSAGES_PER_SECOND = 20;

@@ -7,22 +7,22 @@ import type { RawData, WebSocket } from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
   CHANNELS, channelsFor, ClientMessage, CloseCode, PROTOCOL_VERSION, type ChannelName, type ErrorMessage, type HelloMessage,
-  type OverviewSnapshotMessage, type OverviewUpdateMessage, type ServerMessage, type StatusMessage,
+  type ServerMessage, type StatusMessage,
 } from '../../shared/protocol.js';
+import type { Role } from '../../shared/channels.js';
 import type { SourceStatus } from '../ingest/ingest-loop.js';
-import type { OverviewFeed } from '../overview/overview-feed.js';
+import { channelViewFor, type ChannelView } from '../privacy/role-views.js';
+import type { ChannelFeed } from './channel-feed.js';
+import { encodeOutbound } from './outbound.js';
 import { CLIENT_MESSAGES_PER_SECOND, ClientConnection, type ClientIdentity } from './client-connection.js';
 
 const clientMessage = TypeCompiler.Compile(ClientMessage);
 
-/** Channels this version serves; the others in the protocol are answered `unknown_channel`. */
-const SERVED_CHANNELS: ReadonlySet<ChannelName> = new Set(['overview']);
-
-/** Heartbeat: a socket that does not answer a ping within this period is dropped. */
-export const HEARTBEAT_MS = 30_000;
+const CHANNEL_VIEWS: readonly ChannelView[] = ['full', 'k-anonymised'];
 
 export interface HubOptions {
-  feed: OverviewFeed;
+  /** The channels this server serves; the others in the protocol are answered `unknown_channel`. */
+  feeds: Partial<Record<ChannelName, ChannelFeed>>;
   mode: 'redis' | 'embedded';
   tickMs: number;
   clientBufferBytes: number;
@@ -35,8 +35,10 @@ export class Hub {
   readonly #options: HubOptions;
   readonly #now: () => number;
   readonly #clients = new Set<ClientConnection>();
-  /** The overview snapshot frame, encoded once and reused until the next change. */
-  #snapshotFrame: string | null = null;
+  /** Running totals for /metrics (plain numbers: this is the hot path). */
+  readonly stats = { framesSent: 0, slowDisconnects: 0 };
+  /** Snapshot frames per channel and role view, encoded once and reused until the channel's next update. */
+  readonly #snapshotFrames = new Map<string, Promise<string>>();
 
   constructor(options: HubOptions) {
     this.#options = options;
@@ -61,23 +63,35 @@ export class Hub {
       type: 'hello', protocol: PROTOCOL_VERSION, user: identity.user, role: identity.role,
       channels: channelsFor(identity.role), tickMs: this.#options.tickMs, mode: this.#options.mode,
     };
-    this.#send(client, JSON.stringify(hello));
-    this.#send(client, JSON.stringify(this.#statusMessage(this.#options.status())));
+    this.#sendMessage(client, hello);
+    this.#sendMessage(client, this.#statusMessage(this.#options.status()));
   }
 
-  /** Pushes the overview changes of one tick to its subscribers. */
+  /** Runs one tick of every feed and pushes each update to its channel's subscribers. */
   async tick(): Promise<void> {
-    const update = await this.#options.feed.tick();
-    if (update === null) return;
-    this.#snapshotFrame = null;
-    const message: OverviewUpdateMessage = { type: 'update', channel: 'overview', data: update };
-    this.#broadcast('overview', JSON.stringify(message));
+    for (const [channel, feed] of Object.entries(this.#options.feeds) as [ChannelName, ChannelFeed][]) {
+      const update = await feed.tick();
+      if (update === null) continue;
+      for (const view of CHANNEL_VIEWS) this.#snapshotFrames.delete(`${channel}:${view}`);
+      const frames = new Map<ChannelView, string | null>();
+      for (const client of this.#clients) {
+        if (!client.channels.has(channel)) continue;
+        const view = channelViewFor(client.identity.role);
+        let frame = frames.get(view);
+        if (frame === undefined) {
+          const data = update(view);
+          frame = data === undefined ? null : this.#encode({ type: 'update', channel, data });
+          frames.set(view, frame);
+        }
+        if (frame !== null) this.#send(client, frame);
+      }
+    }
   }
 
   /** Tells every client the source's state (called on every change). */
   broadcastStatus(status: SourceStatus): void {
-    const frame = JSON.stringify(this.#statusMessage(status));
-    for (const client of this.#clients) this.#send(client, frame);
+    const frame = this.#encode(this.#statusMessage(status));
+    if (frame !== null) for (const client of this.#clients) this.#send(client, frame);
   }
 
   /** Pings every socket; terminates those that missed the previous ping. */
@@ -91,6 +105,30 @@ export class Hub {
       client.alive = false;
       client.socket.ping();
     }
+  }
+
+  /** Closes, with `code`, the sockets whose identity matches (1008 when credentials end). */
+  closeWhere(matches: (identity: ClientIdentity) => boolean, code: number, reason: string): number {
+    let closed = 0;
+    for (const client of this.#clients) {
+      if (!matches(client.identity)) continue;
+      client.socket.close(code, reason);
+      this.#clients.delete(client);
+      closed += 1;
+    }
+    return closed;
+  }
+
+  /** Connected clients per role. */
+  clientsByRole(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const client of this.#clients) counts[client.identity.role] = (counts[client.identity.role] ?? 0) + 1;
+    return counts;
+  }
+
+  /** The identities of the connected sockets (for re-checking credentials). */
+  identities(): ClientIdentity[] {
+    return [...this.#clients].map((client) => client.identity);
   }
 
   /** Closes every socket with `code` (1001 on shutdown). */
@@ -133,17 +171,43 @@ export class Hub {
       this.#sendError(client, 'forbidden', `Your role may not subscribe to ${channel}.`, channel);
       return;
     }
-    if (!SERVED_CHANNELS.has(channel)) {
+    const feed = this.#options.feeds[channel];
+    if (!feed) {
       this.#sendError(client, 'unknown_channel', `The ${channel} channel is not served by this version yet.`, channel);
       return;
     }
     client.channels.add(channel);
-    this.#snapshotFrame ??= JSON.stringify({ type: 'snapshot', channel: 'overview', data: this.#options.feed.snapshot() } satisfies OverviewSnapshotMessage);
-    this.#send(client, this.#snapshotFrame);
+    feed.subscribed?.(client.identity);
+    this.snapshotFrame(channel, client.identity.role).then(
+      (frame) => {
+        // Still subscribed (an unsubscribe may have come while the snapshot was read)?
+        if (client.channels.has(channel)) this.#send(client, frame);
+      },
+      (error: Error) => {
+        this.#options.log.warn({ err: error.message, channel }, 'snapshot failed');
+        client.channels.delete(channel);
+        this.#sendError(client, 'bad_request', `The ${channel} snapshot could not be read just now; subscribe again shortly.`, channel);
+      },
+    );
   }
 
-  #broadcast(channel: ChannelName, frame: string): void {
-    for (const client of this.#clients) if (client.channels.has(channel)) this.#send(client, frame);
+  /** The snapshot message of `channel` as `role` may see it, encoded once per view until the next update. */
+  snapshotFrame(channel: ChannelName, role: Role): Promise<string> {
+    const view = channelViewFor(role);
+    const key = `${channel}:${view}`;
+    let frame = this.#snapshotFrames.get(key);
+    if (frame === undefined) {
+      const feed = this.#options.feeds[channel];
+      if (!feed) return Promise.reject(new Error(`channel ${channel} is not served`));
+      frame = feed.snapshot(view).then((data) => {
+        const encoded = this.#encode({ type: 'snapshot', channel, data });
+        if (encoded === null) throw new Error(`the ${channel} snapshot is not a protocol message`);
+        return encoded;
+      });
+      frame.catch(() => this.#snapshotFrames.delete(key));
+      this.#snapshotFrames.set(key, frame);
+    }
+    return frame;
   }
 
   #send(client: ClientConnection, frame: string): void {
@@ -153,14 +217,26 @@ export class Hub {
       // A client that does not read is disconnected rather than buffered without bound.
       socket.close(CloseCode.tryAgainLater, 'slow client, reconnect');
       this.#clients.delete(client);
+      this.stats.slowDisconnects += 1;
       return;
     }
     socket.send(frame);
+    this.stats.framesSent += 1;
   }
 
   #sendError(client: ClientConnection, code: ErrorMessage['code'], message: string, channel?: string): void {
     const error: ServerMessage = channel === undefined ? { type: 'error', code, message } : { type: 'error', code, channel, message };
-    this.#send(client, JSON.stringify(error));
+    this.#sendMessage(client, error);
+  }
+
+  #sendMessage(client: ClientConnection, message: ServerMessage): void {
+    const frame = this.#encode(message);
+    if (frame !== null) this.#send(client, frame);
+  }
+
+  /** Encodes a message once, refusing anything that is not in the protocol (see outbound.ts). */
+  #encode(message: unknown): string | null {
+    return encodeOutbound(message, (paths) => this.#options.log.error({ paths }, 'outbound message refused: fields not in the protocol'));
   }
 
   #statusMessage(status: SourceStatus): StatusMessage {

@@ -1,5 +1,6 @@
 /** Turns a batch of classified entries into the one commit that applies and acknowledges it. */
 import type { DeadLetter, IngestCommit } from '../overview/overview-store.js';
+import { MinuteDeltas } from '../overview/minute-delta.js';
 import { addEntry, emptyDelta, type SecondDelta } from '../overview/second-delta.js';
 import type { ClassifiedEntry } from './classify.js';
 
@@ -12,6 +13,7 @@ export function buildCommit(
 ): IngestCommit {
   const acks: IngestCommit['acks'] = { collect: [], security: [] };
   const seconds = new Map<number, SecondDelta>();
+  const minutes = new MinuteDeltas();
   const counters: Record<string, number> = {};
   const deadLetters: DeadLetter[] = [];
   const count = (name: string, increment = 1): void => {
@@ -33,6 +35,7 @@ export function buildCommit(
           seconds.set(classified.second, delta);
         }
         addEntry(delta, classified.entry);
+        minutes.add(classified.entry, classified.second);
         count('accepted_collect');
         break;
       }
@@ -49,5 +52,8 @@ export function buildCommit(
         break;
     }
   }
-  return { acks, seconds: [...seconds.values()], counters, deadLetters, coverage, finalBeforeMs };
+  return {
+    acks, seconds: [...seconds.values()], teamMinutes: [...minutes.teams.values()], collectorMinutes: [...minutes.collectors.values()],
+    counters, deadLetters, coverage, finalBeforeMs,
+  };
 }

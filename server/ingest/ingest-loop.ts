@@ -53,6 +53,11 @@ export class IngestLoop {
     return this.#status;
   }
 
+  /** Arrival time (source clock) through which the source has been read without interruption; null before the first read. */
+  get watermarkMs(): number | null {
+    return this.#coverageFromMs;
+  }
+
   /** Subscribes to status changes; returns the unsubscribe function. */
   onStatus(listener: (status: SourceStatus) => void): () => void {
     this.#listeners.add(listener);

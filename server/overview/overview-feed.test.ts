@@ -11,7 +11,7 @@ function setup(now: { ms: number }, sourceUp: { up: boolean }) {
   return { store, feed };
 }
 
-const emptyCommit = { acks: { collect: [], security: [] }, seconds: [], counters: {}, deadLetters: [], finalBeforeMs: 0 };
+const emptyCommit = { acks: { collect: [], security: [] }, seconds: [], teamMinutes: [], collectorMinutes: [], counters: {}, deadLetters: [], finalBeforeMs: 0 };
 
 describe('OverviewFeed', () => {
   it('snapshots 15 minutes, a point per second, gaps where the source was not read', async () => {

@@ -82,6 +82,11 @@ export class OverviewFeed {
     return this.#data([...updated.values()].sort((a, b) => a.t - b.t));
   }
 
+  /** The point of second `t` as currently known: figures, or a gap. */
+  pointAt(t: number): OverviewPoint {
+    return this.#points.get(t) ?? { t, gap: true };
+  }
+
   /** The full current state: a point for every second of the window, gaps included. */
   snapshot(): OverviewData {
     const points: OverviewPoint[] = [];
@@ -95,8 +100,13 @@ export class OverviewFeed {
     return this.#data(points);
   }
 
+  /** Open-alert counts by severity, as every overview message carries them. */
+  openAlerts(): OpenAlertCounts {
+    return this.#options.openAlerts?.() ?? NO_ALERTS;
+  }
+
   #data(points: OverviewPoint[]): OverviewData {
-    return { resolutionMs: 1000, points, openAlerts: this.#options.openAlerts?.() ?? NO_ALERTS };
+    return { resolutionMs: 1000, points, openAlerts: this.openAlerts() };
   }
 
   #oldestSecond(): number {

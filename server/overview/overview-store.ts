@@ -8,6 +8,7 @@
 import type { RejectReason } from '../../shared/contract/index.js';
 import type { OverviewFullPoint } from '../../shared/overview.js';
 import type { InputStream } from '../ingest/stream-source.js';
+import type { CollectorMinuteDelta, TeamMinuteDelta } from './minute-delta.js';
 import type { SecondDelta } from './second-delta.js';
 
 /** A rejected entry as listed in `kw:dlq`: names only, never a value. */
@@ -24,6 +25,9 @@ export interface IngestCommit {
   /** Ids to acknowledge, per input stream. */
   acks: Record<InputStream, string[]>;
   seconds: SecondDelta[];
+  /** Per-minute team and collector deltas (the `teams` and `collectors` channels). */
+  teamMinutes: TeamMinuteDelta[];
+  collectorMinutes: CollectorMinuteDelta[];
   /** Ingest counters to add (`accepted_collect`, `rejected_type`, `late`, …). */
   counters: Record<string, number>;
   deadLetters: DeadLetter[];

@@ -8,14 +8,22 @@
  *   P ov:u:<t>   set of the second's distinct subjects while it can still change
  *   P ov:open    sorted set of seconds whose sets are not yet compacted
  *   P ov:changes stream of changed seconds (the change feed every instance follows)
+ *   P ov:tm:<minute>:teams            set of the teams active in a minute
+ *   P ov:tm:<minute>:h:<team>         hash of a team's counters in the minute
+ *   P ov:tm:<minute>:s|c|a:<team>     sets of its subjects, collectors and active seconds
+ *   P ov:tm:<minute>:decision         the minute's published teams views (k-anonymity decided once)
+ *   P ov:cm:<minute>:all              set of the collectors active in a minute
+ *   P ov:cm:<minute>:h:<collector>    hash of a collector's figures in the minute
  *   P ingest     hash of ingest counters;  P dlq  the dead-letter stream
  * Per-second keys are built inside the script, so this layout needs a single Redis node
  * (or hash tags in the prefix) — see the README's "Redis Cluster" note.
  */
 import { RedisScript } from '../ingest/redis-script.js';
+import { COLLECTOR_MINUTE_COUNTERS, TEAM_MINUTE_COUNTERS } from './minute-delta.js';
 import { STORED_COUNTERS } from './second-delta.js';
 
-const COUNTER_NAMES_LUA = `{${STORED_COUNTERS.map((name) => `'${name}'`).join(',')}}`;
+const luaList = (names: readonly string[]): string => `{${names.map((name) => `'${name}'`).join(',')}}`;
+const COUNTER_NAMES_LUA = luaList(STORED_COUNTERS);
 
 export const commitScript = new RedisScript(`
 -- KEYS: collect stream, security stream, change feed, ingest counters, dlq, open seconds
@@ -73,6 +81,41 @@ for _ = 1, tonumber(take()) do
   table.insert(changed, t)
 end
 
+-- 2b. Per-minute team and collector figures (kept an hour and a bit, for the teams history).
+local teamNames, collectorNames = ${luaList(TEAM_MINUTE_COUNTERS)}, ${luaList(COLLECTOR_MINUTE_COUNTERS)}
+local minuteTtl = ARGV[pos]; pos = pos + 1
+local function addAll(key, members)
+  for i = 1, #members, 4000 do redis.call('SADD', key, unpack(members, i, math.min(i + 3999, #members))) end
+  if #members > 0 then redis.call('EXPIRE', key, minuteTtl) end
+end
+for _ = 1, tonumber(take()) do
+  local minute, team = take(), take()
+  local base = sp .. 'tm:' .. minute .. ':'
+  for _, name in ipairs(teamNames) do
+    local value = take()
+    if value ~= '0' or name == 'events' then redis.call('HINCRBY', base .. 'h:' .. team, name, value) end
+  end
+  redis.call('EXPIRE', base .. 'h:' .. team, minuteTtl)
+  addAll(base .. 's:' .. team, takeList())
+  addAll(base .. 'c:' .. team, takeList())
+  addAll(base .. 'a:' .. team, takeList())
+  addAll(base .. 'teams', { team })
+end
+for _ = 1, tonumber(take()) do
+  local minute, collector, team = take(), take(), take()
+  local key = sp .. 'cm:' .. minute .. ':h:' .. collector
+  redis.call('HSET', key, 'team', team)
+  for _, name in ipairs(collectorNames) do
+    local value = take()
+    if value ~= '0' or name == 'events' then redis.call('HINCRBY', key, name, value) end
+  end
+  local lastSeen = take()
+  local previous = redis.call('HGET', key, 'lastSeen')
+  if not previous or tonumber(previous) < tonumber(lastSeen) then redis.call('HSET', key, 'lastSeen', lastSeen) end
+  redis.call('EXPIRE', key, minuteTtl)
+  addAll(sp .. 'cm:' .. minute .. ':all', { collector })
+end
+
 -- 3. Ingest counters and dead letters (names only).
 for _ = 1, tonumber(take()) do
   local name, increment = take(), take()
@@ -93,14 +136,21 @@ for _ = 1, tonumber(take()) do
   end
 end
 
--- 5. Compact the distinct sets of seconds that can no longer change.
+-- 5. Compact the distinct sets of seconds that can no longer change, once their minute's
+--    k-anonymity decision (which needs the subject sets) has been taken; forget seconds
+--    older than the history.
+redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', '(' .. ARGV[pos])
+pos = pos + 1
 for _, t in ipairs(redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', '(' .. finalBefore, 'LIMIT', 0, 500)) do
-  local key, ckey, ukey = sp .. 's:' .. t, sp .. 'c:' .. t, sp .. 'u:' .. t
-  if redis.call('EXISTS', key) == 1 then
-    redis.call('HSET', key, 'collectors', redis.call('SCARD', ckey), 'subjects', redis.call('SCARD', ukey))
+  local minute = string.format('%.0f', math.floor(tonumber(t) / 60000) * 60000)
+  if redis.call('EXISTS', sp .. 'tm:' .. minute .. ':decision') == 1 then
+    local key, ckey, ukey = sp .. 's:' .. t, sp .. 'c:' .. t, sp .. 'u:' .. t
+    if redis.call('EXISTS', key) == 1 then
+      redis.call('HSET', key, 'collectors', redis.call('SCARD', ckey), 'subjects', redis.call('SCARD', ukey))
+    end
+    redis.call('DEL', ckey, ukey)
+    redis.call('ZREM', KEYS[6], t)
   end
-  redis.call('DEL', ckey, ukey)
-  redis.call('ZREM', KEYS[6], t)
 end
 
 if #changed > 0 then

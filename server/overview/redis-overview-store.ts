@@ -4,6 +4,8 @@ import { flatPairs, whenReady, type RedisClient } from '../ingest/redis-connecti
 import { compareStreamIds, INPUT_STREAMS, type InputStream } from '../ingest/stream-source.js';
 import { coveredSeconds, type CommitOutcome, type DeadLetter, type IngestCommit, type OverviewChanges, type OverviewStore } from './overview-store.js';
 import { commitScript, readSecondsScript } from './redis-overview-scripts.js';
+import { COLLECTOR_MINUTE_COUNTERS, TEAM_MINUTE_COUNTERS } from './minute-delta.js';
+import { MINUTE_VIEWS_TTL_MS } from './minute-store.js';
 import { STORED_COUNTERS, toOverviewPoint, type StoredCounter } from './second-delta.js';
 
 export interface RedisOverviewStoreOptions {
@@ -58,6 +60,16 @@ export class RedisOverviewStore implements OverviewStore {
       for (const name of STORED_COUNTERS) args.push(String(delta.counters[name]));
       args.push(String(delta.collectors.size), ...delta.collectors, String(delta.subjects.size), ...delta.subjects);
     }
+    args.push(String(Math.ceil(MINUTE_VIEWS_TTL_MS / 1000)), String(commit.teamMinutes.length));
+    for (const delta of commit.teamMinutes) {
+      args.push(String(delta.minute), delta.team, ...TEAM_MINUTE_COUNTERS.map((name) => String(delta.counters[name])));
+      args.push(String(delta.subjects.size), ...delta.subjects, String(delta.collectors.size), ...delta.collectors);
+      args.push(String(delta.activeSeconds.size), ...[...delta.activeSeconds].map(String));
+    }
+    args.push(String(commit.collectorMinutes.length));
+    for (const delta of commit.collectorMinutes) {
+      args.push(String(delta.minute), delta.collector, delta.team, ...COLLECTOR_MINUTE_COUNTERS.map((name) => String(delta.counters[name])), String(delta.lastSeen));
+    }
     const counters = Object.entries(commit.counters).filter(([, increment]) => increment !== 0);
     args.push(String(counters.length));
     for (const [name, increment] of counters) args.push(name, String(increment));
@@ -65,6 +77,7 @@ export class RedisOverviewStore implements OverviewStore {
     for (const letter of commit.deadLetters) args.push(letter.stream, letter.id, letter.reason, letter.field);
     const covered = commit.coverage ? coveredSeconds(commit.coverage, this.#now() - historyMs) : [];
     args.push(String(covered.length), ...covered.map(String));
+    args.push(String(Math.floor(this.#now() - historyMs)));
 
     const keys = [...INPUT_STREAMS.map((stream) => prefix + stream), this.#keys.feed, this.#keys.counters, this.#keys.dlq, this.#keys.open];
     const reply = (await commitScript.run(client, keys, args)) as [number, string[]?, string[]?];

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { openBackends, type Backends } from '../backends.js';
 import { IngestLoop } from '../ingest/ingest-loop.js';
+import { Metrics } from '../metrics.js';
 import { OverviewFeed } from '../overview/overview-feed.js';
 import { Simulator } from '../simulate/simulator.js';
 
@@ -22,18 +23,22 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     pipeline: Pipeline;
+    metrics: Metrics;
   }
 }
 
 async function pipelinePlugin(fastify: FastifyInstance): Promise<void> {
   const config = fastify.config;
   const backends = openBackends(config, fastify.log);
+  const metrics = new Metrics();
+  fastify.decorate('metrics', metrics);
   const ingest = new IngestLoop({
     source: backends.source,
     store: backends.store,
     prefix: config.streamPrefix,
     latenessMs: config.latenessMs,
     log: fastify.log,
+    onApplied: (entries) => metrics.countApplied(entries),
   });
   const feed = new OverviewFeed({ store: backends.store, isSourceUp: () => ingest.status.source === 'up' });
   fastify.decorate('pipeline', { mode: backends.mode, backends, ingest, feed });

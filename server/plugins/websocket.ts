@@ -9,7 +9,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCode, MAX_CLIENT_FRAME_BYTES } from '../../shared/protocol.js';
-import { Hub, HEARTBEAT_MS } from '../fanout/hub.js';
+import type { AuthEvent } from '../auth/account-store.js';
+import type { Identity } from '../auth/auth-service.js';
+import { AuditChannel } from '../audit/audit-channel.js';
+import { Hub } from '../fanout/hub.js';
+import { OverviewChannel } from '../overview/overview-channel.js';
+import { CollectorsChannel } from '../teams/collectors-channel.js';
+import { TeamsChannel } from '../teams/teams-channel.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,8 +25,19 @@ declare module 'fastify' {
 
 async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
   const { config, pipeline } = fastify;
+  const watermarkMs = (): number | null => pipeline.ingest.watermarkMs;
   const hub = new Hub({
-    feed: pipeline.feed,
+    feeds: {
+      overview: new OverviewChannel({
+        feed: pipeline.feed, kAnon: config.kAnon, latenessMs: config.latenessMs, watermarkMs,
+      }),
+      audit: new AuditChannel(fastify.audit),
+      teams: new TeamsChannel({ store: pipeline.backends.minutes, kAnon: config.kAnon, latenessMs: config.latenessMs, watermarkMs }),
+      collectors: new CollectorsChannel({
+        store: pipeline.backends.minutes, audit: fastify.audit, latenessMs: config.latenessMs, watermarkMs,
+        onAuditError: (error) => fastify.log.warn({ err: error.message }, 'audit append failed'),
+      }),
+    },
     mode: pipeline.mode,
     tickMs: config.tickMs,
     clientBufferBytes: config.clientBufferBytes,
@@ -39,8 +56,14 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     if (origin !== undefined && !allowedOrigins.has(origin)) {
       return refuseUpgrade(socket, 403, 'forbidden', 'Origin not allowed: add it to KW_ALLOWED_ORIGINS.');
     }
-    // Accounts come with the access issue; until then every client is the embedded admin.
-    sockets.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, { user: 'admin', role: 'admin' }));
+    socket.on('error', () => socket.destroy());
+    fastify.identify({ cookie: request.headers.cookie, authorization: request.headers.authorization }).then(
+      (identity) => {
+        if (!identity) return refuseUpgrade(socket, 401, 'unauthorized', 'Sign in first (POST /api/session) or send a bearer token.');
+        sockets.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, identity));
+      },
+      () => refuseUpgrade(socket, 503, 'unavailable', 'Accounts are unreachable; try again shortly.'),
+    );
   };
   fastify.server.on('upgrade', onUpgrade);
 
@@ -60,7 +83,37 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     }
   };
   const unsubscribeStatus = pipeline.ingest.onStatus((status) => hub.broadcastStatus(status));
-
+  // Credentials that end anywhere (any instance) close their sockets here with 1008.
+  let unsubscribeAuth: () => void = () => {};
+  const onAuthEvent = (event: AuthEvent): void => {
+    const ended = (identity: Identity): boolean =>
+      (event.kind === 'session_ended' && identity.credential.kind === 'session' && identity.credential.key === event.key) ||
+      (event.kind === 'user_changed' && identity.credential.kind === 'session' && identity.user === event.user) ||
+      (event.kind === 'token_revoked' && identity.credential.kind === 'token' && identity.credential.name === event.name);
+    hub.closeWhere(ended, CloseCode.policy, 'signed out or credentials changed');
+  };
+  /** Re-checks open sessions and tokens: an expired one, or one ended where no event reached us, closes with 1008. */
+  const revalidate = async (): Promise<void> => {
+    const now = Date.now();
+    const identities = new Set(hub.identities());
+    const sessionKeys = new Set<string>();
+    let tokenNames: Set<string> | null = null;
+    for (const identity of identities) {
+      if (identity.credential.kind === 'session') sessionKeys.add(identity.credential.key);
+      else tokenNames ??= new Set((await fastify.auth.store.listTokens()).filter((token) => token.expiresAt === null || token.expiresAt > now).map((token) => token.name));
+    }
+    // One touch per session (it also renews the idle time: an open dashboard is activity).
+    const liveSessions = new Set<string>();
+    for (const key of sessionKeys) if ((await fastify.auth.store.touchSession(key, config.sessionIdleMs)) !== null) liveSessions.add(key);
+    hub.closeWhere((identity) => {
+      const { credential } = identity;
+      // Sockets that connected while this check ran were authenticated just now.
+      if (!identities.has(identity)) return false;
+      return credential.kind === 'session'
+        ? credential.expiresAt <= now || !liveSessions.has(credential.key)
+        : !(tokenNames?.has(credential.name) ?? true);
+    }, CloseCode.policy, 'session expired or revoked');
+  };
   fastify.addHook('onReady', async () => {
     try {
       await pipeline.feed.load();
@@ -68,13 +121,18 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
       // The source may be down at start: the feed fills from the change feed once it is back.
       fastify.log.warn({ err: (error as Error).message }, 'overview history not loaded yet');
     }
+    unsubscribeAuth = await fastify.auth.store.subscribe(onAuthEvent);
     tickTimer = setInterval(() => void tick(), config.tickMs);
-    heartbeatTimer = setInterval(() => hub.heartbeat(), HEARTBEAT_MS);
+    heartbeatTimer = setInterval(() => {
+      hub.heartbeat();
+      revalidate().catch((error: Error) => fastify.log.debug({ err: error.message }, 'session re-check failed; next heartbeat'));
+    }, config.heartbeatMs);
   });
   fastify.addHook('preClose', async () => {
     clearInterval(tickTimer);
     clearInterval(heartbeatTimer);
     unsubscribeStatus();
+    unsubscribeAuth();
     fastify.server.off('upgrade', onUpgrade);
     hub.closeAll(CloseCode.goingAway, 'server shutting down');
     sockets.close();
@@ -84,10 +142,10 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
 /** Answers an upgrade request with a JSON error and closes the connection. */
 function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: code, message });
-  const reason = status === 403 ? 'Forbidden' : status === 401 ? 'Unauthorized' : 'Not Found';
+  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Error';
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
-export default fp(websocketPlugin, { name: 'keywatch-websocket', fastify: '5.x', dependencies: ['keywatch-pipeline'] });
+export default fp(websocketPlugin, { name: 'keywatch-websocket', fastify: '5.x', dependencies: ['keywatch-pipeline', 'keywatch-auth'] });

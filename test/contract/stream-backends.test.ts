@@ -14,6 +14,8 @@ import type { SourceEntry, StreamSource } from '../../server/ingest/stream-sourc
 import type { StreamWriter } from '../../server/ingest/stream-writer.js';
 import { MemoryOverviewStore } from '../../server/overview/memory-overview-store.js';
 import type { IngestCommit, OverviewStore } from '../../server/overview/overview-store.js';
+import type { MinuteStore } from '../../server/overview/minute-store.js';
+import { RedisMinuteStore } from '../../server/overview/redis-minute-store.js';
 import { RedisOverviewStore } from '../../server/overview/redis-overview-store.js';
 import { collectFields } from '../support/entries.js';
 import { TestRedis } from '../support/redis-server.js';
@@ -22,6 +24,7 @@ interface Backend {
   writer: StreamWriter;
   source(consumer: string): StreamSource;
   store(consumer: string): OverviewStore;
+  minutes: MinuteStore;
 }
 
 interface BackendFactory {
@@ -41,10 +44,19 @@ function memoryFactory(): BackendFactory {
     create(prefix) {
       const streams = new MemoryStreams();
       const common = { streams, prefix, group: 'keywatch' };
+      // One store per consumer name, as in a process: the minute reads go to the same one.
+      const stores = new Map<string, MemoryOverviewStore>();
+      const store = (consumer: string): MemoryOverviewStore => {
+        if (!stores.has(consumer)) stores.set(consumer, new MemoryOverviewStore({ ...common, consumer, historyMs: HISTORY_MS, dlqMaxLength: 1000 }));
+        return stores.get(consumer)!;
+      };
       return {
         writer: streams,
         source: (consumer) => new MemoryStreamSource({ ...common, consumer }),
-        store: (consumer) => new MemoryOverviewStore({ ...common, consumer, historyMs: HISTORY_MS, dlqMaxLength: 1000 }),
+        store,
+        get minutes() {
+          return store('reader-1');
+        },
       };
     },
     teardown: async () => {},
@@ -72,6 +84,7 @@ function redisFactory(): BackendFactory {
           return source;
         },
         store: (consumer) => new RedisOverviewStore({ client, ...common, consumer, historyMs: HISTORY_MS, dlqMaxLength: 1000 }),
+        minutes: new RedisMinuteStore(client, prefix),
       };
     },
     async teardown() {
@@ -209,5 +222,39 @@ describe.each([memoryFactory(), redisFactory()])('stream backends: $name', (fact
     expect(letters).toEqual([{ stream: `${prefix}collect`, id: entries[0]!.id, reason: 'type', field: 'keys' }]);
     expect(JSON.stringify(letters)).not.toContain('CANARY');
     expect(await store.counters()).toMatchObject({ rejected_type: 1 });
+  });
+
+  it('keeps per-minute team and collector figures, and a minute decision that the first writer sets', async () => {
+    const prefix = nextPrefix();
+    const backend = factory.create(prefix);
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    const source = backend.source('reader-1');
+    await source.open();
+    await backend.writer.append(`${prefix}collect`, [
+      collectFields({ ts: minute + 1500, team: 'red', collector: 'c-1', subject: 's-1', keys: 5, dropped: 1 }),
+      collectFields({ ts: minute + 2500, team: 'red', collector: 'c-2', subject: 's-2', keys: 6 }),
+      collectFields({ ts: minute + 2600, team: 'blue', collector: 'c-3', subject: 's-2', keys: 7 }),
+    ], 1000);
+    const entries = await readAll(source);
+    // Classified as on time against their own ts (the arrival check is classify's, tested elsewhere).
+    const onTime = entries.map((entry) => ({ ...entry, arrivalMs: minute + 3000 }));
+    expect(await backend.store('reader-1').commit(commitOf(onTime, prefix))).toEqual({ applied: true });
+
+    const stored = await backend.minutes.readMinute(minute);
+    const red = stored.teams.find((team) => team.team === 'red');
+    expect(red).toMatchObject({ counters: { keys: 11, events: 11 + 2 * 33, redacted: 6 }, collectors: 2 });
+    expect([...red!.subjects].sort()).toEqual(['s-1', 's-2']);
+    expect([...red!.activeSeconds].sort()).toEqual([minute + 1000, minute + 2000]);
+    expect(stored.seconds.map((second) => [second.t, [...second.subjects].sort()])).toEqual([
+      [minute + 1000, ['s-1']], [minute + 2000, ['s-2']],
+    ]);
+    const collectors = await backend.minutes.readCollectors(minute);
+    expect(collectors.find((row) => row.collector === 'c-1')).toMatchObject({ team: 'red', counters: { keys: 5, dropped: 1 }, lastSeen: minute + 1500 });
+    expect(collectors).toHaveLength(3);
+
+    expect(await backend.minutes.getDecision(minute)).toBeNull();
+    expect(await backend.minutes.putDecision(minute, 'first')).toBe('first');
+    expect(await backend.minutes.putDecision(minute, 'second')).toBe('first');
+    expect(await backend.minutes.getDecision(minute)).toBe('first');
   });
 });

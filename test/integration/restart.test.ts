@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { isFullPoint, secondOf } from '../../shared/overview.js';
 import { collectFields } from '../support/entries.js';
+import { bearer, createToken } from '../support/accounts.js';
 import { KeywatchProcess, waitFor } from '../support/keywatch-process.js';
 import { TestRedis } from '../support/redis-server.js';
 import { RecordingClient } from '../support/ws-client.js';
@@ -45,10 +46,11 @@ async function produce(batches: number, expected: Map<number, number>): Promise<
 it('loses and doubles nothing across a SIGKILL and a stop longer than the lateness, and keeps its history', async () => {
   const env = { REDIS_URL: redis.url, KW_LATENESS_MS: String(LATENESS_MS), KW_TICK_MS: '100', KW_INSTANCE_ID: 'restart-test' };
   const server = await KeywatchProcess.start(env);
+  const admin = bearer(await createToken(redis.url, 'admin'));
   const expected = new Map<number, number>();
   const producing = produce(40, expected);
   await new Promise((resolve) => setTimeout(resolve, 700));
-  const before = await RecordingClient.connect(server.origin);
+  const before = await RecordingClient.connect(server.origin, ['overview'], admin);
   await new Promise((resolve) => setTimeout(resolve, 500));
   expect(await server.stop('SIGKILL')).toBe(null);
   // Down for longer than the allowed lateness while the producer keeps writing.
@@ -59,7 +61,7 @@ it('loses and doubles nothing across a SIGKILL and a stop longer than the latene
   expect(seenBefore.size).toBeGreaterThan(0);
 
   await server.restart();
-  const after = await RecordingClient.connect(server.origin);
+  const after = await RecordingClient.connect(server.origin, ['overview'], admin);
   const keysAt = (t: number): number | undefined => {
     const point = after.points.get(t);
     return point && isFullPoint(point) ? point.keys : undefined;

@@ -6,6 +6,8 @@ import type { ServerMessage } from '../../shared/protocol.js';
 export class RecordingClient {
   readonly frames: string[] = [];
   readonly messages: ServerMessage[] = [];
+  /** When each message arrived (ms), index for index with `messages`. */
+  readonly receivedAt: number[] = [];
   /** The newest value of every overview point received (a point replaces an earlier one with the same `t`). */
   readonly points = new Map<number, OverviewPoint>();
   closeCode: number | null = null;
@@ -18,6 +20,7 @@ export class RecordingClient {
       this.frames.push(text);
       const message = JSON.parse(text) as ServerMessage;
       this.messages.push(message);
+      this.receivedAt.push(Date.now());
       if ((message.type === 'snapshot' || message.type === 'update') && message.channel === 'overview') {
         for (const point of message.data.points) this.points.set(point.t, point);
       }
@@ -41,6 +44,11 @@ export class RecordingClient {
 
   send(message: unknown): void {
     this.#socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** Sends one fragment of a text message; `last` ends the message. */
+  sendFragment(text: string, last: boolean): void {
+    this.#socket.send(text, { fin: last, binary: false });
   }
 
   close(): void {

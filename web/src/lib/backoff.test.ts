@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js';
-import { closeAction, staleAfterMs } from './close-policy.js';
 
 describe('reconnect backoff', () => {
   const lowest = () => 0;
@@ -24,20 +23,5 @@ describe('reconnect backoff', () => {
 
   it('spreads clients out: different random draws give different delays', () => {
     expect(backoffDelayMs(4, () => 0.1)).not.toBe(backoffDelayMs(4, () => 0.9));
-  });
-});
-
-describe('close codes', () => {
-  it('stops on 1008 (signed out) and reconnects on everything else', () => {
-    expect(closeAction(1008)).toBe('stop');
-    for (const code of [1000, 1001, 1006, 1009, 1011, 1013]) expect(closeAction(code)).toBe('reconnect');
-  });
-});
-
-describe('staleness', () => {
-  it('allows about three ticks, but never less than two seconds and a tick', () => {
-    expect(staleAfterMs(250)).toBe(2250);
-    expect(staleAfterMs(1000)).toBe(3000);
-    expect(staleAfterMs(2000)).toBe(6000);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyPoint } from '../../../shared/points.js';
-import { redactionColumns, settledFrame, stack, unknownRuns, volumeColumns } from './chart-data.js';
+import { recentFrame, redactionColumns, settledFrame, stack, unknownRuns, volumeColumns } from './chart-data.js';
 import { SeriesBuffer, SlotKind } from './series-buffer.js';
 
 describe('stack', () => {
@@ -49,6 +49,20 @@ describe('settledFrame', () => {
     expect(settled.t).toEqual([t / 1000, t / 1000 + 1, t / 1000 + 2]);
     expect(settled.columns.events).toEqual([10, 11, 12]);
     expect(settledFrame(new SeriesBuffer().frame()).t).toEqual([]);
+  });
+});
+
+describe('recentFrame', () => {
+  it('keeps the newest seconds of the window, all of it when shorter', () => {
+    const buffer = new SeriesBuffer();
+    const t = 1_700_000_000_000;
+    buffer.replaceAll([1, 2, 3, 4].map((events, i) => ({ ...emptyPoint(t + i * 1000), events })));
+    const frame = buffer.frame();
+    const recent = recentFrame(frame, 2);
+    expect(recent.t).toEqual([t / 1000 + 2, t / 1000 + 3]);
+    expect(recent.columns.events).toEqual([3, 4]);
+    expect(recent.kinds).toEqual([SlotKind.full, SlotKind.full]);
+    expect(recentFrame(frame, 60)).toBe(frame);
   });
 });
 

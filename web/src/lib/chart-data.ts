@@ -72,6 +72,27 @@ export function settledFrame(frame: SeriesFrame): SeriesFrame {
   return { t: frame.t.slice(0, end), kinds: frame.kinds.slice(0, end), columns };
 }
 
+/** The time ranges the Overview charts offer, in seconds. */
+export const TIME_RANGES = [
+  { seconds: 60, label: '1 min' },
+  { seconds: 300, label: '5 min' },
+  { seconds: 900, label: '15 min' },
+] as const;
+export type RangeSeconds = (typeof TIME_RANGES)[number]['seconds'];
+/** Five minutes: a newly started server fills it soon, and it still shows a trend. */
+export const DEFAULT_RANGE_SECONDS: RangeSeconds = 300;
+
+/** The newest `seconds` of a frame (all of it when shorter). */
+export function recentFrame(frame: SeriesFrame, seconds: number): SeriesFrame {
+  if (frame.t.length <= seconds) return frame;
+  const start = frame.t.length - seconds;
+  const columns = {} as Record<ColumnName, (number | null)[]>;
+  for (const [name, column] of Object.entries(frame.columns) as [ColumnName, (number | null)[]][]) {
+    columns[name] = column.slice(start);
+  }
+  return { t: frame.t.slice(start), kinds: frame.kinds.slice(start), columns };
+}
+
 /** Events per second by kind, stacked. */
 export function volumeColumns(frame: SeriesFrame): StackedColumns {
   const raw = VOLUME_KINDS.map((kind) => frame.columns[kind]);

@@ -25,7 +25,7 @@ export interface ConnectionView {
 export function describeConnection(view: ConnectionView): { tone: Tone; text: string } {
   switch (view.state) {
     case 'signed-out':
-      return { tone: 'bad', text: 'Signed out — reload to sign in' };
+      return { tone: 'bad', text: 'Signed out' };
     case 'connecting':
       return { tone: 'muted', text: 'Connecting…' };
     case 'reconnecting':

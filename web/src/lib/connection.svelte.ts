@@ -1,22 +1,18 @@
 /**
- * The dashboard's one WebSocket to `/ws`: says hello, subscribes to `overview`, hands
- * snapshots and updates to its listener, and reconnects with backoff until the server
- * says the session is over (1008). Exposes the link's state for the header.
+ * The dashboard's one WebSocket to `/ws`: says hello, subscribes to `overview` (always,
+ * for the header) and to the channels the open view listens to, hands snapshots and
+ * updates to their listeners, and reconnects with backoff until the session is over: a
+ * 1008 close, or a refused upgrade after which `/api/me` answers 401. Exposes the link's
+ * state for the header.
  */
 import type { OverviewData } from '../../../shared/overview.js';
-import type { ErrorMessage, HelloMessage, ServerMessage, StatusMessage, SubscribeMessage } from '../../../shared/protocol.js';
+import type { ErrorMessage, HelloMessage, ServerMessage, StatusMessage, SubscribeMessage, UnsubscribeMessage } from '../../../shared/protocol.js';
 import { backoffDelayMs } from './backoff.js';
+import { ChannelRegistry, type ChannelData, type ChannelListener, type LiveChannel } from './channel-registry.js';
 import { closeAction, staleAfterMs } from './close-policy.js';
 import type { ConnectionState } from './connection-label.js';
+import type { SessionCheck } from './session.svelte.js';
 import { parseServerMessage } from './server-message.js';
-
-/** Where overview data goes. */
-export interface OverviewListener {
-  /** The full current state; everything held before is replaced. */
-  snapshot(data: OverviewData): void;
-  /** New or corrected points. */
-  update(data: OverviewData): void;
-}
 
 /** An `error` message as received, with the client time it arrived. */
 export interface ReceivedError {
@@ -24,6 +20,14 @@ export interface ReceivedError {
   readonly message: string;
   readonly channel: string | undefined;
   readonly atMs: number;
+}
+
+/** How the connection learns about and reports the end of the session. */
+export interface SessionHooks {
+  /** Asked after a socket closed without `hello`: does the session still hold? */
+  probe(): Promise<SessionCheck>;
+  /** The server closed with 1008: the session is over. */
+  ended(): void;
 }
 
 /** Where the dashboard's socket is in its life; `state` adds freshness on top. */
@@ -52,7 +56,7 @@ export class Connection {
   lastUpdateMs = $state<number | null>(null);
   /** The last `status` from the server since the socket opened; null = assumed up. */
   sourceStatus = $state.raw<StatusMessage | null>(null);
-  /** The last `error` message, shown unobtrusively. */
+  /** The last `error` message not about a channel a view listens to, shown unobtrusively. */
   lastError = $state.raw<ReceivedError | null>(null);
   /** Client time of the next reconnect attempt, while waiting for it. */
   nextAttemptMs = $state<number | null>(null);
@@ -82,16 +86,21 @@ export class Connection {
   sourceDownSinceMs: number | null = $derived(this.sourceStatus?.source === 'down' ? this.sourceStatus.since : null);
 
   readonly #url: string;
-  readonly #listener: OverviewListener;
+  readonly #session: SessionHooks;
+  readonly #channels = new ChannelRegistry();
   #socket: WebSocket | null = null;
+  /** Whether the current socket received `hello`: until then no subscribe can be sent. */
+  #greeted = false;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   #clockTimer: ReturnType<typeof setInterval> | undefined;
   #stopped = true;
 
-  constructor(listener: OverviewListener, url: string = defaultSocketUrl()) {
-    this.#listener = listener;
+  /** @param overview receives the `overview` channel, which is always subscribed */
+  constructor(overview: ChannelListener<OverviewData>, session: SessionHooks, url: string = defaultSocketUrl()) {
+    this.#channels.add('overview', overview);
+    this.#session = session;
     this.#url = url;
   }
 
@@ -103,7 +112,7 @@ export class Connection {
     this.#open();
   }
 
-  /** Closes the socket for good (component teardown). */
+  /** Closes the socket for good (component teardown, signing out). */
   stop(): void {
     this.#stopped = true;
     clearInterval(this.#clockTimer);
@@ -113,9 +122,28 @@ export class Connection {
     this.#socket = null;
   }
 
+  /**
+   * Listens to a channel while a view is open: subscribes now (or on the next socket) and
+   * after every reconnect. Returns the function that unsubscribes.
+   */
+  subscribe<C extends LiveChannel>(channel: C, listener: ChannelListener<ChannelData[C]>): () => void {
+    this.#channels.add(channel, listener);
+    // A second listener of a channel needs a snapshot too: subscribing again sends one.
+    this.#send({ type: 'subscribe', channels: [channel] } satisfies SubscribeMessage);
+    return () => {
+      if (this.#channels.remove(channel, listener)) this.#send({ type: 'unsubscribe', channels: [channel] } satisfies UnsubscribeMessage);
+    };
+  }
+
+  #send(message: SubscribeMessage | UnsubscribeMessage): void {
+    if (this.#socket === null || !this.#greeted || this.#socket.readyState !== WebSocket.OPEN) return;
+    this.#socket.send(JSON.stringify(message));
+  }
+
   #open(): void {
     this.nextAttemptMs = null;
     this.#phase = 'connecting';
+    this.#greeted = false;
     let socket: WebSocket;
     try {
       socket = new WebSocket(this.#url);
@@ -131,30 +159,30 @@ export class Connection {
       this.#scheduleRetry();
     }, HANDSHAKE_TIMEOUT_MS);
     socket.onmessage = (event) => {
-      if (socket === this.#socket && typeof event.data === 'string') this.#handle(socket, event.data);
+      if (socket === this.#socket && typeof event.data === 'string') this.#handle(event.data);
     };
     // `error` is always followed by `close`, which decides what happens next.
     socket.onclose = (event) => {
-      if (socket === this.#socket) this.#closed(event.code);
+      if (socket === this.#socket) void this.#closed(event.code);
     };
   }
 
-  #handle(socket: WebSocket, text: string): void {
+  #handle(text: string): void {
     const message: ServerMessage | null = parseServerMessage(text);
     if (message === null) return;
     switch (message.type) {
       case 'hello': {
         this.hello = message;
+        this.#greeted = true;
         // A fresh socket starts from a clean slate: the server re-sends status if the source is down.
         this.sourceStatus = null;
         this.#phase = 'subscribing';
-        const subscribe: SubscribeMessage = { type: 'subscribe', channels: ['overview'] };
-        socket.send(JSON.stringify(subscribe));
+        this.#send({ type: 'subscribe', channels: this.#channels.channels() });
         break;
       }
       case 'snapshot':
+        this.#channels.snapshot(message.channel, message.data);
         if (message.channel !== 'overview') break;
-        this.#listener.snapshot(message.data);
         this.lastUpdateMs = Date.now();
         this.nowMs = this.lastUpdateMs;
         this.#phase = 'subscribed';
@@ -163,29 +191,53 @@ export class Connection {
         this.#attempt = 0; // only a socket that delivered data resets the backoff
         break;
       case 'update':
-        if (message.channel !== 'overview' || this.#phase !== 'subscribed') break;
-        this.#listener.update(message.data);
-        this.lastUpdateMs = Date.now();
+        if (message.channel === 'overview') {
+          if (this.#phase !== 'subscribed') break;
+          this.lastUpdateMs = Date.now();
+        }
+        this.#channels.update(message.channel, message.data);
         break;
       case 'status':
         this.sourceStatus = message;
         break;
-      case 'error':
-        this.lastError = { code: message.code, message: message.message, channel: message.channel, atMs: Date.now() };
+      case 'error': {
+        const { code, channel } = message;
+        // A refused channel is the business of the view that asked for it.
+        if (channel !== undefined && (code === 'forbidden' || code === 'unknown_channel') && this.#channels.refuse(channel, { code, message: message.message })) break;
+        this.lastError = { code, message: message.message, channel, atMs: Date.now() };
         break;
+      }
     }
   }
 
-  #closed(code: number): void {
+  async #closed(code: number): Promise<void> {
     this.#socket = null;
     clearTimeout(this.#handshakeTimer);
     if (this.#stopped) return;
-    if (closeAction(code) === 'stop') {
-      this.#phase = 'signed-out';
-      clearInterval(this.#clockTimer);
-      return;
+    switch (closeAction(code, this.#greeted)) {
+      case 'stop':
+        this.#signedOut();
+        this.#session.ended();
+        return;
+      case 'check-session': {
+        this.#phase = 'waiting';
+        const check = await this.#session.probe();
+        if (this.#stopped) return;
+        if (check === 'invalid') {
+          this.#signedOut();
+          return;
+        }
+        break;
+      }
+      case 'reconnect':
+        break;
     }
     this.#scheduleRetry();
+  }
+
+  #signedOut(): void {
+    this.#phase = 'signed-out';
+    clearInterval(this.#clockTimer);
   }
 
   #scheduleRetry(): void {

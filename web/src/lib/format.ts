@@ -31,6 +31,23 @@ export function formatClock(ms: number): string {
   return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 
+/** Local date and time to the second, `2026-11-30 10:41:07`: sortable, unambiguous, for logs. */
+export function formatTimestamp(ms: number): string {
+  const date = new Date(ms);
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${formatClock(ms)}`;
+}
+
+/** Local wall-clock time `HH:MM` (24 h): a minute's start. */
+export function formatMinute(ms: number): string {
+  const date = new Date(ms);
+  return `${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+/** A fraction (0.25) as a percentage (`25 %`), or {@link UNKNOWN}. */
+export function formatRate(fraction: number | null | undefined): string {
+  return fraction === null || fraction === undefined ? UNKNOWN : formatPercent(100 * fraction);
+}
+
 /** `12 s`, `4 min`, `2 h` since `sinceMs`. */
 export function formatAge(nowMs: number, sinceMs: number): string {
   const seconds = Math.max(0, Math.floor((nowMs - sinceMs) / 1000));

@@ -4,6 +4,7 @@
  * most once per animation frame however many messages came in between.
  */
 import type { OpenAlertCounts, OverviewData } from '../../../shared/overview.js';
+import { DEFAULT_RANGE_SECONDS, type RangeSeconds } from './chart-data.js';
 import { FrameBatcher, type FrameScheduler } from './frame-batcher.js';
 import { headlineOf } from './headline.js';
 import { SeriesBuffer, type SecondFigures, type SeriesFrame } from './series-buffer.js';
@@ -20,6 +21,8 @@ export class OverviewSeries {
   openAlerts = $state.raw<OpenAlertCounts>(NO_ALERTS);
   /** How many frames have been published (tests and the e2e suite watch this move). */
   frames = $state(0);
+  /** How much of the window the charts show; kept here so it survives leaving the view. */
+  rangeSeconds = $state<RangeSeconds>(DEFAULT_RANGE_SECONDS);
 
   headline = $derived(headlineOf(this.latestComplete));
 

@@ -11,8 +11,18 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage('{"type":"error","code":"forbidden","channel":"audit","message":"no"}')?.type).toBe('error');
   });
 
+  it('accepts the teams, collectors and audit channels with their lists', () => {
+    const teams = { type: 'snapshot', channel: 'teams', data: { windowStart: 0, windowMs: 60000, teams: [], history: [] } };
+    const collectors = { type: 'update', channel: 'collectors', data: { windowStart: 0, windowMs: 60000, collectors: [], topTalkers: [] } };
+    const audit = { type: 'update', channel: 'audit', data: { entries: [] } };
+    for (const message of [teams, collectors, audit]) expect(parseServerMessage(JSON.stringify(message))).toEqual(message);
+  });
+
   it('drops what it cannot use instead of throwing', () => {
-    for (const text of ['not json', '[]', 'null', '{"type":"nope"}', '{"type":"update","channel":"overview","data":{}}', '{"type":"hello"}']) {
+    for (const text of [
+      'not json', '[]', 'null', '{"type":"nope"}', '{"type":"update","channel":"overview","data":{}}', '{"type":"hello"}',
+      '{"type":"snapshot","channel":"teams","data":{"teams":[]}}', '{"type":"update","channel":"audit","data":{"entries":{}}}',
+    ]) {
       expect(parseServerMessage(text)).toBeNull();
     }
   });

@@ -11,6 +11,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The lists each channel's data must hold for the views to read it without throwing. */
+const REQUIRED_LISTS: Record<string, readonly string[]> = {
+  overview: ['points'],
+  teams: ['teams', 'history'],
+  collectors: ['collectors', 'topTalkers'],
+  audit: ['entries'],
+};
+
+function hasListsOf(channel: string, data: Record<string, unknown>): boolean {
+  return (REQUIRED_LISTS[channel] ?? []).every((field) => Array.isArray(data[field]));
+}
+
 /** Parses one text frame; `null` for anything not a message this dashboard understands. */
 export function parseServerMessage(text: string): ServerMessage | null {
   let message: unknown;
@@ -25,10 +37,9 @@ export function parseServerMessage(text: string): ServerMessage | null {
       return typeof message.tickMs === 'number' && message.tickMs > 0 ? (message as ServerMessage) : null;
     case 'snapshot':
     case 'update':
-      // Other channels (teams, alerts, …) pass through; the caller routes on `channel`.
+      // Channels this page has no view for pass through; the caller routes on `channel`.
       if (typeof message.channel !== 'string' || !isRecord(message.data)) return null;
-      if (message.channel === 'overview' && !Array.isArray(message.data.points)) return null;
-      return message as ServerMessage;
+      return hasListsOf(message.channel, message.data) ? (message as ServerMessage) : null;
     case 'status':
       return (message.source === 'up' || message.source === 'down') && typeof message.since === 'number'
         ? (message as ServerMessage)

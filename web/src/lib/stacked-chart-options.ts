@@ -1,5 +1,5 @@
 /**
- * uPlot options for a live stacked-area chart over the 15-minute window: fixed-width time
+ * uPlot options for a live stacked-area chart over a chosen time range: fixed-width time
  * axis in local HH:MM:SS, a zero-based y axis with units, legends that show each series'
  * own value (not the running sum), no zooming (it would fight the live updates).
  */
@@ -30,6 +30,8 @@ export interface StackedChartSpec {
   readonly current: () => StackedColumns;
   /** A line over the stack, drawn after the stacked series (its data comes last). */
   readonly overlay?: StackedSeriesSpec;
+  /** How many seconds the time axis spans, ending at the newest second (read at every redraw). */
+  readonly windowSeconds: () => number;
 }
 
 const AXIS_COLOUR = '#4b5563';
@@ -71,6 +73,16 @@ function shadeUnknownSeconds(plot: uPlot, columns: StackedColumns): void {
     }
   }
   ctx.restore();
+}
+
+/**
+ * Off the chart, the legend shows the newest second drawn instead of "—". uPlot blanks it
+ * whenever it re-places a cursor that is outside the plot (after new data, after a resize),
+ * so this runs after each legend update; `false` keeps it from firing itself again.
+ */
+function showNewestWhenIdle(plot: uPlot): void {
+  const newest = plot.data[0].length - 1;
+  if (newest >= 0 && (plot.cursor.idx ?? null) === null && plot.legend.idx !== newest) plot.setLegend({ idx: newest }, false);
 }
 
 /** The smallest 1, 2, 2.5 or 5 × 10^n at or above `value`. */
@@ -117,16 +129,19 @@ export function stackedChartOptions(spec: StackedChartSpec, width: number, heigh
     series,
     bands,
     padding: [16, 32, 0, 0], // room above the top y label and right of the last time label
-    hooks: { drawClear: [(plot) => shadeUnknownSeconds(plot, spec.current())] },
+    hooks: {
+      drawClear: [(plot) => shadeUnknownSeconds(plot, spec.current())],
+      setLegend: [showNewestWhenIdle],
+    },
     cursor: { drag: { x: false, y: false, setScale: false }, points: { show: false } },
     legend: { live: true },
     scales: {
-      // Always the whole window ending at the newest second, so the chart scrolls steadily.
+      // Always the whole range ending at the newest second, so the chart scrolls steadily.
       x: {
         time: true,
         range: (_plot, _min, max) => {
           const newest = Number.isFinite(max) ? max : Math.floor(Date.now() / 1000);
-          return [newest - (WINDOW_SECONDS - 1), newest];
+          return [newest - (Math.min(spec.windowSeconds(), WINDOW_SECONDS) - 1), newest];
         },
       },
       y: { range: (_plot, _min, max) => [0, niceCeil(Math.max(max, spec.minTop) * 1.05)] },

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { TeamsData } from '../../../shared/teams.js';
+import { ChannelRegistry, type ChannelListener, type ChannelRefusal } from './channel-registry.js';
+
+function recorder<D>() {
+  const seen: string[] = [];
+  const listener: ChannelListener<D> = {
+    snapshot: () => seen.push('snapshot'),
+    update: () => seen.push('update'),
+    refused: (refusal: ChannelRefusal) => seen.push(`refused:${refusal.code}`),
+  };
+  return { seen, listener };
+}
+
+const TEAMS: TeamsData = { windowStart: 0, windowMs: 60_000, teams: [], history: [] };
+
+describe('ChannelRegistry', () => {
+  it('asks for a subscribe with the first listener and an unsubscribe with the last', () => {
+    const registry = new ChannelRegistry();
+    const a = recorder<TeamsData>();
+    const b = recorder<TeamsData>();
+    expect(registry.add('teams', a.listener)).toBe(true);
+    expect(registry.add('teams', b.listener)).toBe(false);
+    expect(registry.remove('teams', a.listener)).toBe(false);
+    expect(registry.remove('teams', a.listener)).toBe(false);
+    expect(registry.remove('teams', b.listener)).toBe(true);
+    expect(registry.channels()).toEqual([]);
+  });
+
+  it('lists channels in protocol order for a fresh socket', () => {
+    const registry = new ChannelRegistry();
+    registry.add('audit', recorder<never>().listener);
+    registry.add('overview', recorder<never>().listener);
+    registry.add('teams', recorder<TeamsData>().listener);
+    expect(registry.channels()).toEqual(['overview', 'teams', 'audit']);
+  });
+
+  it('routes data and refusals to the listeners of that channel only', () => {
+    const registry = new ChannelRegistry();
+    const teams = recorder<TeamsData>();
+    const audit = recorder<never>();
+    registry.add('teams', teams.listener);
+    registry.add('audit', audit.listener);
+    expect(registry.snapshot('teams', TEAMS)).toBe(true);
+    expect(registry.update('teams', TEAMS)).toBe(true);
+    expect(registry.refuse('audit', { code: 'unknown_channel', message: 'not yet' })).toBe(true);
+    expect(registry.snapshot('collectors', {})).toBe(false);
+    expect(teams.seen).toEqual(['snapshot', 'update']);
+    expect(audit.seen).toEqual(['refused:unknown_channel']);
+  });
+});
