@@ -4,7 +4,7 @@
  * entry, and when the source fails it reports `down` and retries with jittered backoff.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { FINALIZE_MARGIN_MS, type IngestCommit, type OverviewStore } from '../overview/overview-store.js';
+import { ApplyError, FINALIZE_MARGIN_MS, type IngestCommit, type OverviewStore } from '../overview/overview-store.js';
 import { buildCommit } from './batch-commit.js';
 import { classifyEntry, type ClassifiedEntry } from './classify.js';
 import { reconnectDelayMs } from './redis-connection.js';
@@ -34,6 +34,9 @@ export interface IngestLoopOptions {
 
 /** Commits per batch before giving up on entries another reader keeps claiming. */
 const COMMIT_ATTEMPTS = 3;
+
+/** Attempts to apply an entry the store refuses before it goes to the dead letters (`delivery_limit`). */
+export const MAX_DELIVERIES = 3;
 
 export class IngestLoop {
   readonly #options: IngestLoopOptions;
@@ -117,7 +120,48 @@ export class IngestLoop {
     }
   }
 
+  /**
+   * Commits a batch; when the store refuses its data (ApplyError), finds the entries at
+   * fault by halving the batch, so one poison entry never stalls the ones around it.
+   */
   async #commit(entries: ClassifiedEntry[], coverage: IngestCommit['coverage'], finalBeforeMs: number): Promise<void> {
+    try {
+      await this.#commitOnce(entries, coverage, finalBeforeMs);
+    } catch (error) {
+      if (!(error instanceof ApplyError)) throw error;
+      if (entries.length <= 1) {
+        await this.#retryOrDeadLetter(entries[0], coverage, finalBeforeMs, error);
+        return;
+      }
+      const middle = Math.ceil(entries.length / 2);
+      await this.#commit(entries.slice(0, middle), null, finalBeforeMs);
+      await this.#commit(entries.slice(middle), coverage, finalBeforeMs);
+    }
+  }
+
+  /** Tries a refused entry again a bounded number of times, then lists it in the dead letters as `delivery_limit`. */
+  async #retryOrDeadLetter(entry: ClassifiedEntry | undefined, coverage: IngestCommit['coverage'], finalBeforeMs: number, error: ApplyError): Promise<void> {
+    const { log } = this.#options;
+    if (!entry) {
+      log.error({ err: error.message }, 'the store refused a commit with no entries; coverage skipped');
+      return;
+    }
+    for (let delivery = 2; delivery <= MAX_DELIVERIES; delivery++) {
+      try {
+        await this.#commitOnce([entry], coverage, finalBeforeMs);
+        return;
+      } catch (retryError) {
+        if (!(retryError instanceof ApplyError)) throw retryError;
+      }
+    }
+    log.warn({ stream: this.#options.prefix + entry.source.stream, id: entry.source.id, err: error.message }, 'entry failed to apply too many times; dead-lettered');
+    const deadLetter: ClassifiedEntry = {
+      kind: 'rejected', source: entry.source, reason: 'delivery_limit', field: null, collector: null, unknownFields: entry.unknownFields,
+    };
+    await this.#commitOnce([deadLetter], coverage, finalBeforeMs);
+  }
+
+  async #commitOnce(entries: ClassifiedEntry[], coverage: IngestCommit['coverage'], finalBeforeMs: number): Promise<void> {
     const { store, prefix, onApplied, log } = this.#options;
     let remaining = entries;
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {

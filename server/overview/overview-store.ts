@@ -61,6 +61,18 @@ export interface OverviewStore {
   deadLetters(limit: number): Promise<DeadLetter[]>;
 }
 
+/**
+ * Thrown by `commit` when the store refuses to apply the batch's data (a corrupted key, a
+ * value it cannot hold) — as opposed to being unreachable. The reader then isolates the
+ * entry at fault instead of stalling on it (see IngestLoop).
+ */
+export class ApplyError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ApplyError';
+  }
+}
+
 /** How long after a second closes its distinct sets are kept, for readers still holding pending entries. */
 export const FINALIZE_MARGIN_MS = 120_000;
 

@@ -1,8 +1,9 @@
 /** Redis adapter of the OverviewStore port (layout and atomicity: redis-overview-scripts.ts). */
+import { ErrorReply } from 'redis';
 import type { OverviewFullPoint } from '../../shared/overview.js';
 import { flatPairs, whenReady, type RedisClient } from '../ingest/redis-connection.js';
 import { compareStreamIds, INPUT_STREAMS, type InputStream } from '../ingest/stream-source.js';
-import { coveredSeconds, type CommitOutcome, type DeadLetter, type IngestCommit, type OverviewChanges, type OverviewStore } from './overview-store.js';
+import { ApplyError, coveredSeconds, type CommitOutcome, type DeadLetter, type IngestCommit, type OverviewChanges, type OverviewStore } from './overview-store.js';
 import { commitScript, readSecondsScript } from './redis-overview-scripts.js';
 import { COLLECTOR_MINUTE_COUNTERS, TEAM_MINUTE_COUNTERS } from './minute-delta.js';
 import { MINUTE_VIEWS_TTL_MS } from './minute-store.js';
@@ -17,6 +18,15 @@ export interface RedisOverviewStoreOptions {
   dlqMaxLength: number;
   changeFeedMaxLength?: number;
   now?: () => number;
+}
+
+/**
+ * A reply error about the data (WRONGTYPE, a failing script line), not about Redis being
+ * unavailable for a moment (loading, busy, out of memory, read-only replica, …).
+ */
+function isRefusedData(error: unknown): boolean {
+  if (!(error instanceof ErrorReply)) return false;
+  return !/^(LOADING|BUSY|OOM|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOSCRIPT|NOREPLICAS)/.test(error.message);
 }
 
 /** Seconds read per script call, so that one call never holds Redis for long. */
@@ -80,9 +90,15 @@ export class RedisOverviewStore implements OverviewStore {
     args.push(String(Math.floor(this.#now() - historyMs)));
 
     const keys = [...INPUT_STREAMS.map((stream) => prefix + stream), this.#keys.feed, this.#keys.counters, this.#keys.dlq, this.#keys.open];
-    const reply = (await commitScript.run(client, keys, args)) as [number, string[]?, string[]?];
+    let reply: [number, (string[] | string)?, string[]?];
+    try {
+      reply = (await commitScript.run(client, keys, args)) as [number, (string[] | string)?, string[]?];
+    } catch (error) {
+      throw isRefusedData(error) ? new ApplyError(`Redis refused the batch: ${(error as Error).message.slice(0, 200)}`, { cause: error }) : error;
+    }
     if (reply[0] === 1) return { applied: true };
-    return { applied: false, stillPending: { collect: new Set(reply[1] ?? []), security: new Set(reply[2] ?? []) } };
+    if (reply[0] === 2) throw new ApplyError(`a key Keywatch writes holds another type (corrupted?): ${String(reply[1])}`);
+    return { applied: false, stillPending: { collect: new Set((reply[1] as string[] | undefined) ?? []), security: new Set(reply[2] ?? []) } };
   }
 
   async readSeconds(seconds: readonly number[]): Promise<Map<number, OverviewFullPoint>> {
