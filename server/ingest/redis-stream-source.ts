@@ -19,6 +19,12 @@ export interface RedisStreamSourceOptions {
 
 type RawStreamReply = [string, [string, string[] | null][]][] | null;
 
+/**
+ * How long past its BLOCK time a read may take before the connection is deemed hung (a
+ * network black hole does not close the socket) and recreated.
+ */
+export const READ_WATCHDOG_MARGIN_MS = 3000;
+
 export class RedisStreamSource implements StreamSource {
   readonly mode = 'redis' as const;
   readonly #options: RedisStreamSourceOptions;
@@ -57,7 +63,7 @@ export class RedisStreamSource implements StreamSource {
     const reachedEnd = INPUT_STREAMS.every((stream) => entries.filter((entry) => entry.stream === stream).length < count);
     if (!reachedEnd) return { entries, caughtUpAtMs: null };
     // The source's own clock, not ours: lateness and coverage are judged in stream-id time.
-    const caughtUpAtMs = entries.length > 0 ? Math.max(...entries.map((entry) => entry.arrivalMs)) : await serverTimeMs(client);
+    const caughtUpAtMs = entries.length > 0 ? Math.max(...entries.map((entry) => entry.arrivalMs)) : await this.#watched(serverTimeMs(client), READ_WATCHDOG_MARGIN_MS);
     return { entries, caughtUpAtMs };
   }
 
@@ -78,6 +84,27 @@ export class RedisStreamSource implements StreamSource {
     }
     await whenReady(this.#client);
     return this.#client;
+  }
+
+  /**
+   * Resolves as `reply` does, unless it takes longer than `deadlineMs`: then the reader's
+   * connection is destroyed (rejecting the hung command) and the next read opens a new one.
+   */
+  async #watched<T>(reply: Promise<T>, deadlineMs: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const watchdog = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        const hung = this.#client;
+        this.#client = null;
+        if (hung?.isOpen) hung.destroy();
+        reject(new Error(`a blocking read got no answer within ${deadlineMs} ms; reconnecting`));
+      }, deadlineMs);
+    });
+    try {
+      return await Promise.race([reply, watchdog]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async #createGroup(client: RedisClient, key: string): Promise<boolean> {
@@ -108,7 +135,7 @@ export class RedisStreamSource implements StreamSource {
     args.push('STREAMS', ...this.#keys, ...this.#keys.map((key) => pendingCursor?.get(key) ?? '>'));
     let reply: RawStreamReply;
     try {
-      reply = (await client.sendCommand(args)) as RawStreamReply;
+      reply = await this.#watched(client.sendCommand(args) as Promise<RawStreamReply>, (blockMs ?? 0) + READ_WATCHDOG_MARGIN_MS);
     } catch (error) {
       if (!String((error as Error).message).startsWith('NOGROUP')) throw error;
       // Redis came back empty: recreate the groups and read again from the start.

@@ -1,0 +1,70 @@
+/**
+ * Fault tests with real redis-server processes and a TCP proxy: a network black hole
+ * during a blocking read, and a graceful shutdown.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'redis';
+import { bearer, createToken } from '../support/accounts.js';
+import { collectFields } from '../support/entries.js';
+import { KeywatchProcess, waitFor } from '../support/keywatch-process.js';
+import { TestRedis } from '../support/redis-server.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { RecordingClient } from '../support/ws-client.js';
+
+let redis: TestRedis;
+let producer: ReturnType<typeof createClient>;
+
+beforeAll(async () => {
+  redis = await TestRedis.start();
+  producer = createClient({ url: redis.url });
+  producer.on('error', () => {});
+  await producer.connect();
+});
+
+afterAll(async () => {
+  producer?.destroy();
+  await redis?.stop();
+});
+
+const accepted = async (): Promise<number> => Number((await producer.hGet('kw:ingest', 'accepted_collect')) ?? 0);
+
+describe('faults', () => {
+  it('resumes reading within the watchdog bound after the network to Redis black-holes during a blocking read', async () => {
+    const proxy = await TcpProxy.start(redis.port);
+    const server = await KeywatchProcess.start({ REDIS_URL: proxy.url, KW_INSTANCE_ID: 'blackhole', KW_LATENESS_MS: '60000' });
+    try {
+      await waitFor(async () => (await fetch(`${server.origin}/readyz`)).ok, 10_000);
+      await producer.sendCommand(['XADD', 'kw:collect', '*', ...collectFields()]);
+      await waitFor(async () => (await accepted()) === 1, 10_000, () => 'first entry');
+      proxy.blackhole();
+      // Written straight into Redis while Keywatch's connection hangs.
+      for (let index = 0; index < 5; index++) await producer.sendCommand(['XADD', 'kw:collect', '*', ...collectFields()]);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(await accepted()).toBe(1);
+      const restoredAt = Date.now();
+      proxy.restore();
+      // BLOCK 1000 ms + the 3000 ms watchdog margin + a reconnect with backoff.
+      await waitFor(async () => (await accepted()) === 6, 10_000, () => `entries after the black hole: ${server.output.slice(-800)}`);
+      expect(Date.now() - restoredAt).toBeLessThan(8000);
+    } finally {
+      await server.stop();
+      await proxy.stop();
+    }
+  });
+
+  it('on SIGTERM closes sockets with 1001, leaves nothing applied unacknowledged, and exits within the bound', async () => {
+    const server = await KeywatchProcess.start({ REDIS_URL: redis.url, KW_INSTANCE_ID: 'graceful' });
+    await waitFor(async () => (await fetch(`${server.origin}/readyz`)).ok, 10_000);
+    const client = await RecordingClient.connect(server.origin, ['overview'], bearer(await createToken(redis.url, 'oncall')));
+    const before = await accepted();
+    for (let index = 0; index < 20; index++) await producer.sendCommand(['XADD', 'kw:collect', '*', ...collectFields()]);
+    await waitFor(async () => (await accepted()) === before + 20, 10_000);
+    const stoppedAt = Date.now();
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    await waitFor(() => client.closeCode !== null, 2000);
+    expect(client.closeCode).toBe(1001);
+    const pending = (await producer.sendCommand(['XPENDING', 'kw:collect', 'keywatch'])) as [number];
+    expect(pending[0]).toBe(0);
+  });
+});
