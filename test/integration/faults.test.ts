@@ -67,4 +67,46 @@ describe('faults', () => {
     const pending = (await producer.sendCommand(['XPENDING', 'kw:collect', 'keywatch'])) as [number];
     expect(pending[0]).toBe(0);
   });
+
+  it('rides out Redis killed and restarted with AOF: reading resumes, totals are exact, readyz and status follow', async () => {
+    const durable = await TestRedis.start({ appendOnly: true });
+    const writer = createClient({ url: durable.url, socket: { reconnectStrategy: () => 100 } });
+    writer.on('error', () => {});
+    await writer.connect();
+    const server = await KeywatchProcess.start({ REDIS_URL: durable.url, KW_INSTANCE_ID: 'aof', KW_LATENESS_MS: '60000', KW_TICK_MS: '100' });
+    try {
+      await waitFor(async () => (await fetch(`${server.origin}/readyz`)).ok, 10_000);
+      const client = await RecordingClient.connect(server.origin, ['overview'], bearer(await createToken(durable.url, 'oncall')));
+      let written = 0;
+      let keys = 0;
+      const write = async (count: number): Promise<void> => {
+        for (let index = 0; index < count; index++) {
+          await writer.sendCommand(['XADD', 'kw:collect', '*', ...collectFields({ keys: 3 })]);
+          written += 1;
+          keys += 3;
+        }
+      };
+      await write(30);
+      const counted = async (): Promise<number> => Number((await writer.hGet('kw:ingest', 'accepted_collect')) ?? 0);
+      await waitFor(async () => (await counted()) === written, 10_000);
+      await durable.kill();
+      await waitFor(async () => (await fetch(`${server.origin}/readyz`)).status === 503, 5000, () => 'readyz 503 while Redis is down');
+      await waitFor(() => client.messages.some((message) => message.type === 'status' && message.source === 'down'), 5000, () => 'status down');
+      await durable.restart();
+      await write(30);
+      await waitFor(async () => (await fetch(`${server.origin}/readyz`)).ok, 15_000, () => 'readyz 200 again');
+      await waitFor(async () => (await counted()) === written, 15_000, () => `exact total after restart (${written})`);
+      const lastStatus = (): unknown => client.messages.filter((message) => message.type === 'status').at(-1);
+      await waitFor(() => (lastStatus() as { source?: string } | undefined)?.source === 'up', 5000, () => 'status up again');
+      // Every key counted once: the per-second sums over the stored seconds equal what was written.
+      let storedKeys = 0;
+      for (const key of (await writer.keys('kw:ov:s:*')) as string[]) storedKeys += Number((await writer.hGet(key, 'keys')) ?? 0);
+      expect(storedKeys).toBe(keys);
+      client.close();
+    } finally {
+      await server.stop();
+      writer.destroy();
+      await durable.stop();
+    }
+  });
 });
