@@ -5,12 +5,12 @@
  * server's log, not in any key or value the server writes to Redis; in no encoding.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient } from 'redis';
 import { ROLES, type Role } from '../../shared/channels.js';
 import { collectFields, securityFields } from '../support/entries.js';
 import { createUser, signIn } from '../support/accounts.js';
 import { KeywatchProcess, waitFor } from '../support/keywatch-process.js';
-import { TestRedis } from '../support/redis-server.js';
+import { dumpKeywatchKeys } from '../support/redis-dump.js';
+import { TestRedis, type TestRedisClient } from '../support/redis-server.js';
 import { RecordingClient } from '../support/ws-client.js';
 
 const CANARIES = ['kwcanaryvalue1a2b', 'KWCANARYNAME3C4D', 'kwcanaryid5e6f', 'kwcanarymalformed7g8h', 'kwcanarysecurity9i0j'];
@@ -31,13 +31,11 @@ function encodings(canary: string): string[] {
 
 let redis: TestRedis;
 let server: KeywatchProcess;
-let producer: ReturnType<typeof createClient>;
+let producer: TestRedisClient;
 
 beforeAll(async () => {
   redis = await TestRedis.start();
-  producer = createClient({ url: redis.url });
-  producer.on('error', () => {});
-  await producer.connect();
+  producer = await redis.client();
   for (const role of ROLES) await createUser(redis.url, `${role}-canary`, role, PASSWORD);
   server = await KeywatchProcess.start({ REDIS_URL: redis.url, KW_TICK_MS: '100', KW_LOG_LEVEL: 'debug', KW_LATENESS_MS: '1000' });
 });
@@ -81,17 +79,7 @@ it('lets no canary out, in any encoding, to any role, log or Redis key', async (
       responses.push(`${role} ${path} ${response.status} ${JSON.stringify([...response.headers])} ${await response.text()}`);
     }
   }
-  const written: string[] = [];
-  for (const key of (await producer.keys('*')) as string[]) {
-    if (key === 'kw:collect' || key === 'kw:security') continue;
-    written.push(key);
-    const type = await producer.type(key);
-    if (type === 'hash') written.push(JSON.stringify(await producer.hGetAll(key)));
-    else if (type === 'set') written.push(JSON.stringify(await producer.sMembers(key)));
-    else if (type === 'zset') written.push(JSON.stringify(await producer.zRange(key, 0, -1)));
-    else if (type === 'stream') written.push(JSON.stringify(await producer.sendCommand(['XRANGE', key, '-', '+'])));
-    else written.push(String(await producer.get(key)));
-  }
+  const written = [await dumpKeywatchKeys(producer)];
   const places: Record<string, string> = {
     logs: server.output,
     redis: written.join('\n'),

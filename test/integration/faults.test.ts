@@ -3,22 +3,19 @@
  * during a blocking read, and a graceful shutdown.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
 import { bearer, createToken } from '../support/accounts.js';
 import { collectFields } from '../support/entries.js';
 import { KeywatchProcess, waitFor } from '../support/keywatch-process.js';
-import { TestRedis } from '../support/redis-server.js';
+import { TestRedis, type TestRedisClient } from '../support/redis-server.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { RecordingClient } from '../support/ws-client.js';
 
 let redis: TestRedis;
-let producer: ReturnType<typeof createClient>;
+let producer: TestRedisClient;
 
 beforeAll(async () => {
   redis = await TestRedis.start();
-  producer = createClient({ url: redis.url });
-  producer.on('error', () => {});
-  await producer.connect();
+  producer = await redis.client();
 });
 
 afterAll(async () => {
@@ -70,9 +67,7 @@ describe('faults', () => {
 
   it('rides out Redis killed and restarted with AOF: reading resumes, totals are exact, readyz and status follow', async () => {
     const durable = await TestRedis.start({ appendOnly: true });
-    const writer = createClient({ url: durable.url, socket: { reconnectStrategy: () => 100 } });
-    writer.on('error', () => {});
-    await writer.connect();
+    const writer = await durable.client();
     const server = await KeywatchProcess.start({ REDIS_URL: durable.url, KW_INSTANCE_ID: 'aof', KW_LATENESS_MS: '60000', KW_TICK_MS: '100' });
     try {
       await waitFor(async () => (await fetch(`${server.origin}/readyz`)).ok, 10_000);

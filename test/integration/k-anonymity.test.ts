@@ -5,13 +5,12 @@
  * see every figure.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient } from 'redis';
 import { isFullPoint, secondOf } from '../../shared/points.js';
 import type { OverviewPoint } from '../../shared/overview.js';
 import { bearer, createToken } from '../support/accounts.js';
 import { collectFields } from '../support/entries.js';
 import { KeywatchProcess, waitFor } from '../support/keywatch-process.js';
-import { TestRedis } from '../support/redis-server.js';
+import { TestRedis, type TestRedisClient } from '../support/redis-server.js';
 import { RecordingClient } from '../support/ws-client.js';
 
 const K = 3;
@@ -19,13 +18,11 @@ const LATENESS_MS = 1000;
 
 let redis: TestRedis;
 let server: KeywatchProcess;
-let producer: ReturnType<typeof createClient>;
+let producer: TestRedisClient;
 
 beforeAll(async () => {
   redis = await TestRedis.start();
-  producer = createClient({ url: redis.url });
-  producer.on('error', () => {});
-  await producer.connect();
+  producer = await redis.client();
   server = await KeywatchProcess.start({ REDIS_URL: redis.url, KW_K_ANON: String(K), KW_LATENESS_MS: String(LATENESS_MS), KW_TICK_MS: '100' });
 });
 

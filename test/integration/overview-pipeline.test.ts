@@ -5,12 +5,12 @@
  * no value of an unknown field appears in any frame, log line or key the server writes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
 import { isFullPoint, secondOf, type OverviewFullPoint } from '../../shared/overview.js';
 import { collectFields, securityFields } from '../support/entries.js';
 import { bearer, createToken } from '../support/accounts.js';
 import { KeywatchProcess, waitFor } from '../support/keywatch-process.js';
-import { TestRedis } from '../support/redis-server.js';
+import { dumpKeywatchKeys } from '../support/redis-dump.js';
+import { TestRedis, type TestRedisClient } from '../support/redis-server.js';
 import { RecordingClient } from '../support/ws-client.js';
 
 const CANARY = 'CANARY7f3e';
@@ -18,14 +18,12 @@ const LATENESS_MS = 2000;
 
 let redis: TestRedis;
 let server: KeywatchProcess;
-let producer: ReturnType<typeof createClient>;
+let producer: TestRedisClient;
 let admin: Record<string, string>;
 
 beforeAll(async () => {
   redis = await TestRedis.start();
-  producer = createClient({ url: redis.url });
-  producer.on('error', () => {});
-  await producer.connect();
+  producer = await redis.client();
   server = await KeywatchProcess.start({
     REDIS_URL: redis.url, KW_LATENESS_MS: String(LATENESS_MS), KW_TICK_MS: '100', KW_LOG_LEVEL: 'debug',
   });
@@ -112,18 +110,7 @@ describe('overview pipeline (Redis mode)', () => {
     );
 
     // Nothing the server wrote or said holds a canary: frames, logs, keys and values in Redis.
-    const written: string[] = [];
-    for (const key of (await producer.keys('*')) as string[]) {
-      if (key === 'kw:collect' || key === 'kw:security') continue;
-      written.push(key);
-      const type = await producer.type(key);
-      if (type === 'hash') written.push(JSON.stringify(await producer.hGetAll(key)));
-      else if (type === 'set') written.push(JSON.stringify(await producer.sMembers(key)));
-      else if (type === 'zset') written.push(JSON.stringify(await producer.zRange(key, 0, -1)));
-      else if (type === 'stream') written.push(JSON.stringify(await producer.sendCommand(['XRANGE', key, '-', '+'])));
-      else if (type === 'string') written.push(String(await producer.get(key)));
-      else written.push(`unexpected type ${type}`);
-    }
+    const written = [await dumpKeywatchKeys(producer)];
     expect(written.join('\n')).not.toContain('unexpected type');
     for (const [where, text] of [['frames', client.frames.join('\n')], ['logs', server.output], ['redis', written.join('\n')]] as const) {
       expect(text.length, where).toBeGreaterThan(0);

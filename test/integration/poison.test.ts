@@ -4,21 +4,18 @@
  * number of attempts, and the entries around it are read and counted.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient } from 'redis';
 import { secondOf } from '../../shared/points.js';
 import { collectFields } from '../support/entries.js';
 import { KeywatchProcess, waitFor } from '../support/keywatch-process.js';
-import { TestRedis } from '../support/redis-server.js';
+import { TestRedis, type TestRedisClient } from '../support/redis-server.js';
 
 let redis: TestRedis;
 let server: KeywatchProcess;
-let producer: ReturnType<typeof createClient>;
+let producer: TestRedisClient;
 
 beforeAll(async () => {
   redis = await TestRedis.start();
-  producer = createClient({ url: redis.url });
-  producer.on('error', () => {});
-  await producer.connect();
+  producer = await redis.client();
   server = await KeywatchProcess.start({ REDIS_URL: redis.url, KW_LATENESS_MS: '5000' });
   await waitFor(async () => (await fetch(`${server.origin}/readyz`)).ok, 10_000);
 });

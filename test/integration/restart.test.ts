@@ -3,24 +3,21 @@
  * neither loses nor double-counts an entry, and still serves the history from before.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient } from 'redis';
 import { isFullPoint, secondOf } from '../../shared/overview.js';
 import { collectFields } from '../support/entries.js';
 import { bearer, createToken } from '../support/accounts.js';
 import { KeywatchProcess, waitFor } from '../support/keywatch-process.js';
-import { TestRedis } from '../support/redis-server.js';
+import { TestRedis, type TestRedisClient } from '../support/redis-server.js';
 import { RecordingClient } from '../support/ws-client.js';
 
 const LATENESS_MS = 1500;
 
 let redis: TestRedis;
-let producer: ReturnType<typeof createClient>;
+let producer: TestRedisClient;
 
 beforeAll(async () => {
   redis = await TestRedis.start();
-  producer = createClient({ url: redis.url });
-  producer.on('error', () => {});
-  await producer.connect();
+  producer = await redis.client();
 });
 
 afterAll(async () => {

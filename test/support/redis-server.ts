@@ -22,6 +22,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+function newClient(url: string) {
+  const client = createClient({ url, socket: { reconnectStrategy: () => 100 } });
+  client.on('error', () => {});
+  return client;
+}
+
+/** The tests' own Redis client type. */
+export type TestRedisClient = ReturnType<typeof newClient>;
+
 export interface TestRedisOptions {
   /** Keep data in an append-only file, so a restart finds it again. */
   appendOnly?: boolean;
@@ -70,6 +79,13 @@ export class TestRedis {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
+  }
+
+  /** A connected node-redis client for the test's own reads and writes (the "producer"). */
+  async client(): Promise<TestRedisClient> {
+    const client = newClient(this.url);
+    await client.connect();
+    return client;
   }
 
   /** Kills the server (SIGKILL: no shutdown save) and waits for it to exit. */
