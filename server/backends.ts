@@ -18,6 +18,9 @@ import type { StreamSource } from './ingest/stream-source.js';
 import { MemoryOverviewStore } from './overview/memory-overview-store.js';
 import type { OverviewStore } from './overview/overview-store.js';
 import type { MinuteStore } from './overview/minute-store.js';
+import { MemoryPipelineProbe } from './pipeline/memory-pipeline-probe.js';
+import type { PipelineProbe } from './pipeline/pipeline-probe.js';
+import { RedisPipelineProbe } from './pipeline/redis-pipeline-probe.js';
 import { RedisMinuteStore } from './overview/redis-minute-store.js';
 import { RedisOverviewStore } from './overview/redis-overview-store.js';
 
@@ -29,6 +32,7 @@ export interface Backends {
   source: StreamSource;
   store: OverviewStore;
   minutes: MinuteStore;
+  probe: PipelineProbe;
   accounts: AccountStore;
   audit: AuditLog;
   /** Embedded mode: the in-process streams the built-in simulator writes into. */
@@ -47,6 +51,7 @@ export function openBackends(config: Config, log: FastifyBaseLogger): Backends {
       source: new MemoryStreamSource({ streams, ...common }),
       store,
       minutes: store,
+      probe: new MemoryPipelineProbe(streams, config.streamPrefix, CONSUMER_GROUP),
       accounts: new MemoryAccountStore(),
       audit: new MemoryAuditLog({ retentionMs: config.auditRetentionDays * DAY_MS }),
       embeddedStreams: streams,
@@ -62,6 +67,7 @@ export function openBackends(config: Config, log: FastifyBaseLogger): Backends {
     source,
     store: new RedisOverviewStore({ client, ...common, historyMs: config.historyMs, dlqMaxLength: config.dlqMaxLength }),
     minutes: new RedisMinuteStore(client, config.streamPrefix),
+    probe: new RedisPipelineProbe(client, config.streamPrefix, CONSUMER_GROUP),
     accounts,
     audit: new RedisAuditLog({ client, prefix: config.streamPrefix, retentionMs: config.auditRetentionDays * DAY_MS }),
     embeddedStreams: null,

@@ -7,6 +7,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { AuditData } from './audit.js';
 import { CollectorsData } from './collectors.js';
 import { OverviewData } from './overview.js';
+import { PipelineData } from './pipeline.js';
 import { TeamsData } from './teams.js';
 import { CHANNELS, ERROR_CODES, PROTOCOL_VERSION, ROLES } from './channels.js';
 
@@ -71,6 +72,7 @@ function channelMessages<C extends string, D extends TSchema>(channel: C, data: 
 export const [TeamsSnapshotMessage, TeamsUpdateMessage] = channelMessages('teams', TeamsData);
 export const [CollectorsSnapshotMessage, CollectorsUpdateMessage] = channelMessages('collectors', CollectorsData);
 export const [AuditSnapshotMessage, AuditUpdateMessage] = channelMessages('audit', AuditData);
+export const [PipelineSnapshotMessage, PipelineUpdateMessage] = channelMessages('pipeline', PipelineData);
 
 export const StatusMessage = Type.Object(
   {
@@ -94,7 +96,8 @@ export const ErrorMessage = Type.Object(
 
 export const ServerMessage = Type.Union([
   HelloMessage, OverviewSnapshotMessage, OverviewUpdateMessage, TeamsSnapshotMessage, TeamsUpdateMessage,
-  CollectorsSnapshotMessage, CollectorsUpdateMessage, AuditSnapshotMessage, AuditUpdateMessage, StatusMessage, ErrorMessage,
+  CollectorsSnapshotMessage, CollectorsUpdateMessage, AuditSnapshotMessage, AuditUpdateMessage,
+  PipelineSnapshotMessage, PipelineUpdateMessage, StatusMessage, ErrorMessage,
 ]);
 
 export type SubscribeMessage = Static<typeof SubscribeMessage>;
@@ -111,5 +114,7 @@ export type CollectorsSnapshotMessage = Static<typeof CollectorsSnapshotMessage>
 export type CollectorsUpdateMessage = Static<typeof CollectorsUpdateMessage>;
 export type AuditSnapshotMessage = Static<typeof AuditSnapshotMessage>;
 export type AuditUpdateMessage = Static<typeof AuditUpdateMessage>;
+export type PipelineSnapshotMessage = Static<typeof PipelineSnapshotMessage>;
+export type PipelineUpdateMessage = Static<typeof PipelineUpdateMessage>;
 export type ServerMessage = Static<typeof ServerMessage>;
 

@@ -12,7 +12,7 @@ import {
 import type { Role } from '../../shared/channels.js';
 import type { SourceStatus } from '../ingest/ingest-loop.js';
 import { channelViewFor, type ChannelView } from '../privacy/role-views.js';
-import type { ChannelFeed } from './channel-feed.js';
+import type { ChannelFeed, ViewData } from './channel-feed.js';
 import { encodeOutbound } from './outbound.js';
 import { CLIENT_MESSAGES_PER_SECOND, ClientConnection, type ClientIdentity } from './client-connection.js';
 
@@ -70,7 +70,14 @@ export class Hub {
   /** Runs one tick of every feed and pushes each update to its channel's subscribers. */
   async tick(): Promise<void> {
     for (const [channel, feed] of Object.entries(this.#options.feeds) as [ChannelName, ChannelFeed][]) {
-      const update = await feed.tick();
+      let update: ViewData | null;
+      try {
+        update = await feed.tick();
+      } catch (error) {
+        // One channel's failure (its store unreachable) must not hold the others back.
+        this.#options.log.warn({ channel, err: (error as Error).message }, 'channel tick failed; retrying next tick');
+        continue;
+      }
       if (update === null) continue;
       for (const view of CHANNEL_VIEWS) this.#snapshotFrames.delete(`${channel}:${view}`);
       const frames = new Map<ChannelView, string | null>();

@@ -113,6 +113,14 @@ export class MemoryStreams implements StreamWriter {
     return new Set(ids.filter((id) => pending?.get(id)?.consumer === consumer));
   }
 
+  /** What XINFO GROUPS tells of a group: entries not yet delivered (`backlog`) and delivered but unacknowledged (`pending`). */
+  groupInfo(stream: string, group: string): { backlog: number | null; pending: number } {
+    const target = this.#streams.get(stream);
+    const state = target?.groups.get(group);
+    if (!target || !state) return { backlog: null, pending: 0 };
+    return { backlog: target.entries.length - this.#firstAfter(target, state.lastDeliveredId), pending: state.pending.size };
+  }
+
   /** XACK: removes ids from the group's pending list; returns how many were pending. */
   ack(stream: string, group: string, ids: readonly string[]): number {
     const pending = this.#streams.get(stream)?.groups.get(group)?.pending;

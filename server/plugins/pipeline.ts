@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { openBackends, type Backends } from '../backends.js';
+import type { ClassifiedEntry } from '../ingest/classify.js';
 import { IngestLoop } from '../ingest/ingest-loop.js';
 import { Metrics } from '../metrics.js';
 import { OverviewFeed } from '../overview/overview-feed.js';
@@ -17,6 +18,8 @@ export interface Pipeline {
   backends: Backends;
   ingest: IngestLoop;
   feed: OverviewFeed;
+  /** Adds a listener to every applied batch (alert rules, pipeline rates). */
+  onApplied(listener: (entries: readonly ClassifiedEntry[]) => void): void;
 }
 
 declare module 'fastify' {
@@ -31,6 +34,7 @@ async function pipelinePlugin(fastify: FastifyInstance): Promise<void> {
   const config = fastify.config;
   const backends = openBackends(config, fastify.log);
   const metrics = new Metrics();
+  const appliedListeners: ((entries: readonly ClassifiedEntry[]) => void)[] = [];
   fastify.decorate('metrics', metrics);
   const ingest = new IngestLoop({
     source: backends.source,
@@ -38,10 +42,13 @@ async function pipelinePlugin(fastify: FastifyInstance): Promise<void> {
     prefix: config.streamPrefix,
     latenessMs: config.latenessMs,
     log: fastify.log,
-    onApplied: (entries) => metrics.countApplied(entries),
+    onApplied: (entries) => {
+      metrics.countApplied(entries);
+      for (const listener of appliedListeners) listener(entries);
+    },
   });
   const feed = new OverviewFeed({ store: backends.store, isSourceUp: () => ingest.status.source === 'up' });
-  fastify.decorate('pipeline', { mode: backends.mode, backends, ingest, feed });
+  fastify.decorate('pipeline', { mode: backends.mode, backends, ingest, feed, onApplied: (listener) => appliedListeners.push(listener) });
 
   const stop = new AbortController();
   const running: Promise<unknown>[] = [];

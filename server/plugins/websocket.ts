@@ -14,6 +14,7 @@ import type { Identity } from '../auth/auth-service.js';
 import { AuditChannel } from '../audit/audit-channel.js';
 import { Hub } from '../fanout/hub.js';
 import { OverviewChannel } from '../overview/overview-channel.js';
+import { PipelineChannel } from '../pipeline/pipeline-channel.js';
 import { CollectorsChannel } from '../teams/collectors-channel.js';
 import { TeamsChannel } from '../teams/teams-channel.js';
 
@@ -26,12 +27,19 @@ declare module 'fastify' {
 async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
   const { config, pipeline } = fastify;
   const watermarkMs = (): number | null => pipeline.ingest.watermarkMs;
+  let clientsByRole: () => Record<string, number> = () => ({});
+  const pipelineChannel = new PipelineChannel({
+    store: pipeline.backends.store, probe: pipeline.backends.probe, instanceId: config.instanceId, startedAt: Date.now(),
+    status: () => pipeline.ingest.status, clientsByRole: () => clientsByRole(),
+  });
+  pipeline.onApplied((entries) => pipelineChannel.recordApplied(entries));
   const hub = new Hub({
     feeds: {
       overview: new OverviewChannel({
         feed: pipeline.feed, kAnon: config.kAnon, latenessMs: config.latenessMs, watermarkMs,
       }),
       audit: new AuditChannel(fastify.audit),
+      pipeline: pipelineChannel,
       teams: new TeamsChannel({ store: pipeline.backends.minutes, kAnon: config.kAnon, latenessMs: config.latenessMs, watermarkMs }),
       collectors: new CollectorsChannel({
         store: pipeline.backends.minutes, audit: fastify.audit, latenessMs: config.latenessMs, watermarkMs,
@@ -45,6 +53,7 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     log: fastify.log,
   });
   fastify.decorate('hub', hub);
+  clientsByRole = () => hub.clientsByRole();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
   const allowedOrigins = new Set(config.allowedOrigins);
 

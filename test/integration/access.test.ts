@@ -12,7 +12,7 @@ import { TestRedis } from '../support/redis-server.js';
 import { RecordingClient } from '../support/ws-client.js';
 
 const PASSWORD = 'correct horse battery staple';
-const SERVED = new Set(['overview', 'audit', 'teams', 'collectors']);
+const SERVED = new Set(['overview', 'audit', 'teams', 'collectors', 'pipeline']);
 
 let redis: TestRedis;
 let server: KeywatchProcess;

@@ -149,6 +149,23 @@ describe('overview pipeline (Redis mode)', () => {
     expect(client.closeCode).toBe(1009);
   });
 
+  it('shows the pipeline: rates, backlog, rejects by reason, dead letters, clients and instances', async () => {
+    const client = await RecordingClient.connect(server.origin, ['pipeline'], admin);
+    await waitFor(() => client.messages.some((message) => message.type === 'snapshot' && message.channel === 'pipeline'), 5000);
+    const snapshot = client.messages.find((message) => message.type === 'snapshot' && message.channel === 'pipeline');
+    if (snapshot?.type !== 'snapshot' || snapshot.channel !== 'pipeline') throw new Error('no pipeline snapshot');
+    const data = snapshot.data;
+    expect(data.source.state).toBe('up');
+    expect(data.streams.map((stream) => stream.stream)).toEqual(['collect', 'security']);
+    expect(data.streams[0]).toMatchObject({ backlog: 0, pending: 0 });
+    expect(data.counters).toMatchObject({ rejected_type: 1, rejected_sum: 1, late: 1, skewed: 1 });
+    expect(data.recentDeadLetters.map((letter) => letter.reason).sort()).toEqual(['duplicate_field', 'id', 'missing', 'range', 'sum', 'type', 'version']);
+    expect(data.clients.admin).toBeGreaterThanOrEqual(1);
+    expect(data.instances.map((instance) => instance.id)).toEqual(['keywatch-1']);
+    await waitFor(() => client.messages.some((message) => message.type === 'update' && message.channel === 'pipeline'), 3000, () => 'a pipeline update each second');
+    client.close();
+  });
+
   it('bounds every key it writes: by age (TTL) or, for the few fixed keys, by length', async () => {
     const unbounded: string[] = [];
     for (const key of (await producer.keys('*')) as string[]) {
@@ -161,7 +178,7 @@ describe('overview pipeline (Redis mode)', () => {
     // trimmed by age (MINID) with its head and anchor beside it, and the account keys grow
     // only with what an administrator creates (tokens made without --ttl never expire).
     const accountKeys = unbounded.filter((key) => /^kw:(users|tokens|token:[0-9a-f]{64})$/.test(key));
-    const lengthBounded = ['kw:audit', 'kw:audit:anchor', 'kw:audit:head', 'kw:dlq', 'kw:ingest', 'kw:ov:changes', 'kw:ov:open'];
+    const lengthBounded = ['kw:audit', 'kw:audit:anchor', 'kw:audit:head', 'kw:dlq', 'kw:ingest', 'kw:instances', 'kw:ov:changes', 'kw:ov:open'];
     expect(unbounded.filter((key) => !accountKeys.includes(key) && !lengthBounded.includes(key))).toEqual([]);
     expect(unbounded).toEqual(expect.arrayContaining(['kw:dlq', 'kw:ingest', 'kw:ov:changes', 'kw:ov:open']));
     expect(await producer.hLen('kw:ingest')).toBeLessThan(30);
