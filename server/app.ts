@@ -2,7 +2,9 @@
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import alertingPlugin from './plugins/alerting.js';
 import authPlugin from './plugins/auth.js';
+import alertRoutes from './routes/alerts.js';
 import pipelinePlugin from './plugins/pipeline.js';
 import accountRoutes from './routes/accounts.js';
 import auditRoutes from './routes/audit.js';
@@ -62,11 +64,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   await fastify.register(pipelinePlugin);
   await fastify.register(authPlugin);
+  await fastify.register(alertingPlugin);
   await fastify.register(websocketPlugin);
   await fastify.register(healthRoutes);
   await fastify.register(sessionRoutes);
   await fastify.register(accountRoutes);
   await fastify.register(auditRoutes);
+  await fastify.register(alertRoutes);
   await fastify.register(snapshotRoutes);
   await fastify.register(webStaticPlugin);
   return fastify;

@@ -4,6 +4,9 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
+import type { AlertStore } from './alerting/alert-store.js';
+import { MemoryAlertStore } from './alerting/memory-alert-store.js';
+import { RedisAlertStore } from './alerting/redis-alert-store.js';
 import type { AccountStore } from './auth/account-store.js';
 import { MemoryAccountStore } from './auth/memory-account-store.js';
 import { RedisAccountStore } from './auth/redis-account-store.js';
@@ -33,6 +36,7 @@ export interface Backends {
   store: OverviewStore;
   minutes: MinuteStore;
   probe: PipelineProbe;
+  alerts: AlertStore;
   accounts: AccountStore;
   audit: AuditLog;
   /** Embedded mode: the in-process streams the built-in simulator writes into. */
@@ -52,6 +56,7 @@ export function openBackends(config: Config, log: FastifyBaseLogger): Backends {
       store,
       minutes: store,
       probe: new MemoryPipelineProbe(streams, config.streamPrefix, CONSUMER_GROUP),
+      alerts: new MemoryAlertStore(),
       accounts: new MemoryAccountStore(),
       audit: new MemoryAuditLog({ retentionMs: config.auditRetentionDays * DAY_MS }),
       embeddedStreams: streams,
@@ -68,6 +73,7 @@ export function openBackends(config: Config, log: FastifyBaseLogger): Backends {
     store: new RedisOverviewStore({ client, ...common, historyMs: config.historyMs, dlqMaxLength: config.dlqMaxLength }),
     minutes: new RedisMinuteStore(client, config.streamPrefix),
     probe: new RedisPipelineProbe(client, config.streamPrefix, CONSUMER_GROUP),
+    alerts: new RedisAlertStore(client, config.streamPrefix),
     accounts,
     audit: new RedisAuditLog({ client, prefix: config.streamPrefix, retentionMs: config.auditRetentionDays * DAY_MS }),
     embeddedStreams: null,

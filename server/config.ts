@@ -3,6 +3,7 @@
  * process with a message naming the variable (see interfaces.md, "Configuration").
  */
 import { isIP } from 'node:net';
+import { alertSettingsFromEnv, type AlertSettings } from './alerts/settings.js';
 import { ErrorCode, KeywatchError } from './errors.js';
 
 export interface Config {
@@ -34,6 +35,8 @@ export interface Config {
   auditRetentionDays: number;
   /** When set, `/metrics` needs `Authorization: Bearer <it>`. */
   metricsToken: string | null;
+  /** Alert rule thresholds and lifecycle timings (KW_RAW_ACCESS_ALLOW, KW_WORKING_HOURS, KW_ALERT_*, …). */
+  alerts: AlertSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -127,5 +130,6 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxyVar(env.KW_TRUST_PROXY),
     auditRetentionDays: intVar(env, 'KW_AUDIT_RETENTION_DAYS', 400, 1, 36_500),
     metricsToken: metricsTokenVar(env.KW_METRICS_TOKEN),
+    alerts: alertSettingsFromEnv(env),
   };
 }

@@ -4,6 +4,7 @@
  * "WebSocket protocol" section and the handbook's interfaces.md.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Alert, AlertsSnapshotData } from './alerts.js';
 import { AuditData } from './audit.js';
 import { CollectorsData } from './collectors.js';
 import { OverviewData } from './overview.js';
@@ -74,6 +75,17 @@ export const [CollectorsSnapshotMessage, CollectorsUpdateMessage] = channelMessa
 export const [AuditSnapshotMessage, AuditUpdateMessage] = channelMessages('audit', AuditData);
 export const [PipelineSnapshotMessage, PipelineUpdateMessage] = channelMessages('pipeline', PipelineData);
 
+export const AlertsSnapshotMessage = Type.Object(
+  { type: Type.Literal('snapshot'), channel: Type.Literal('alerts'), data: AlertsSnapshotData },
+  { additionalProperties: false },
+);
+
+/** Every alert transition, in order, at once; `id` is the event's resume point. */
+export const AlertMessage = Type.Object(
+  { type: Type.Literal('alert'), id: Type.String({ maxLength: 64 }), alert: Alert },
+  { additionalProperties: false },
+);
+
 export const StatusMessage = Type.Object(
   {
     type: Type.Literal('status'),
@@ -97,7 +109,7 @@ export const ErrorMessage = Type.Object(
 export const ServerMessage = Type.Union([
   HelloMessage, OverviewSnapshotMessage, OverviewUpdateMessage, TeamsSnapshotMessage, TeamsUpdateMessage,
   CollectorsSnapshotMessage, CollectorsUpdateMessage, AuditSnapshotMessage, AuditUpdateMessage,
-  PipelineSnapshotMessage, PipelineUpdateMessage, StatusMessage, ErrorMessage,
+  PipelineSnapshotMessage, PipelineUpdateMessage, AlertsSnapshotMessage, AlertMessage, StatusMessage, ErrorMessage,
 ]);
 
 export type SubscribeMessage = Static<typeof SubscribeMessage>;
@@ -116,5 +128,7 @@ export type AuditSnapshotMessage = Static<typeof AuditSnapshotMessage>;
 export type AuditUpdateMessage = Static<typeof AuditUpdateMessage>;
 export type PipelineSnapshotMessage = Static<typeof PipelineSnapshotMessage>;
 export type PipelineUpdateMessage = Static<typeof PipelineUpdateMessage>;
+export type AlertsSnapshotMessage = Static<typeof AlertsSnapshotMessage>;
+export type AlertMessage = Static<typeof AlertMessage>;
 export type ServerMessage = Static<typeof ServerMessage>;
 

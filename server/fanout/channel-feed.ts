@@ -15,4 +15,9 @@ export interface ChannelFeed {
   tick(): Promise<ViewData | null>;
   /** Called when a client subscribes (e.g. to audit who opened the channel). */
   subscribed?(identity: ClientIdentity): void;
+  /**
+   * For resumable channels: the snapshot data and the messages missed since `cursor`, in
+   * order; null when the cursor cannot be honoured (the client then gets the snapshot).
+   */
+  resume?(view: ChannelView, cursor: string): Promise<{ data: unknown; missed: unknown[] } | null>;
 }

@@ -16,6 +16,8 @@ export class ClientConnection {
   readonly socket: WebSocket;
   readonly identity: ClientIdentity;
   readonly channels = new Set<ChannelName>();
+  /** Channels being caught up after a resume: live frames wait here until the missed ones are sent. */
+  readonly catchingUp = new Map<ChannelName, string[]>();
   /** Whether the socket answered the last heartbeat ping. */
   alive = true;
   #tokens = CLIENT_MESSAGES_PER_SECOND * 2;

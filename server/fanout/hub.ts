@@ -165,10 +165,10 @@ export class Hub {
       for (const name of parsed.channels) client.channels.delete(name as ChannelName);
       return;
     }
-    for (const name of parsed.channels) this.#subscribe(client, name);
+    for (const name of parsed.channels) this.#subscribe(client, name, parsed.resume?.[name]);
   }
 
-  #subscribe(client: ClientConnection, name: string): void {
+  #subscribe(client: ClientConnection, name: string, resume: string | undefined): void {
     if (!(CHANNELS as readonly string[]).includes(name)) {
       this.#sendError(client, 'unknown_channel', 'No such channel.', name.slice(0, 64));
       return;
@@ -185,6 +185,10 @@ export class Hub {
     }
     client.channels.add(channel);
     feed.subscribed?.(client.identity);
+    if (resume !== undefined && feed.resume) {
+      this.#resume(client, channel, feed, resume);
+      return;
+    }
     this.snapshotFrame(channel, client.identity.role).then(
       (frame) => {
         // Still subscribed (an unsubscribe may have come while the snapshot was read)?
@@ -196,6 +200,48 @@ export class Hub {
         this.#sendError(client, 'bad_request', `The ${channel} snapshot could not be read just now; subscribe again shortly.`, channel);
       },
     );
+  }
+
+  /**
+   * Sends a resumed client what it missed, then the live frames that came meanwhile; a
+   * cursor that cannot be honoured gets the full snapshot (`recovered: false`).
+   */
+  #resume(client: ClientConnection, channel: ChannelName, feed: ChannelFeed, cursor: string): void {
+    client.catchingUp.set(channel, []);
+    const view = channelViewFor(client.identity.role);
+    const finish = (frames: string[]): void => {
+      const live = client.catchingUp.get(channel) ?? [];
+      client.catchingUp.delete(channel);
+      if (!client.channels.has(channel)) return;
+      // A live frame already among the missed ones (same event) is sent once.
+      const sent = new Set(frames);
+      for (const frame of [...frames, ...live.filter((frame) => !sent.has(frame))]) this.#send(client, frame);
+    };
+    feed.resume!(view, cursor).then(
+      async (resumed) => {
+        if (resumed === null) return finish([await this.snapshotFrame(channel, client.identity.role)]);
+        const frames = [this.#encode({ type: 'snapshot', channel, data: resumed.data }), ...resumed.missed.map((message) => this.#encode(message))];
+        finish(frames.filter((frame): frame is string => frame !== null));
+      },
+    ).catch((error: Error) => {
+      client.catchingUp.delete(channel);
+      client.channels.delete(channel);
+      this.#options.log.warn({ err: error.message, channel }, 'resume failed');
+      this.#sendError(client, 'bad_request', `The ${channel} channel could not be resumed just now; subscribe again shortly.`, channel);
+    });
+  }
+
+  /** Sends `message` at once to every subscriber of `channel` (encoded once); clients catching up get it after what they missed. */
+  publish(channel: ChannelName, message: ServerMessage): void {
+    const frame = this.#encode(message);
+    if (frame === null) return;
+    for (const view of CHANNEL_VIEWS) this.#snapshotFrames.delete(`${channel}:${view}`);
+    for (const client of this.#clients) {
+      if (!client.channels.has(channel)) continue;
+      const waiting = client.catchingUp.get(channel);
+      if (waiting) waiting.push(frame);
+      else this.#send(client, frame);
+    }
   }
 
   /** The snapshot message of `channel` as `role` may see it, encoded once per view until the next update. */

@@ -47,7 +47,12 @@ async function pipelinePlugin(fastify: FastifyInstance): Promise<void> {
       for (const listener of appliedListeners) listener(entries);
     },
   });
-  const feed = new OverviewFeed({ store: backends.store, isSourceUp: () => ingest.status.source === 'up' });
+  const feed = new OverviewFeed({
+    store: backends.store,
+    isSourceUp: () => ingest.status.source === 'up',
+    // The alerting plugin registers after this one; its counts are read when a message is built.
+    openAlerts: () => (fastify.hasDecorator('alerts') ? fastify.alerts.openCounts() : { critical: 0, high: 0, warning: 0, info: 0 }),
+  });
   fastify.decorate('pipeline', { mode: backends.mode, backends, ingest, feed, onApplied: (listener) => appliedListeners.push(listener) });
 
   const stop = new AbortController();

@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import { CloseCode, MAX_CLIENT_FRAME_BYTES } from '../../shared/protocol.js';
 import type { AuthEvent } from '../auth/account-store.js';
 import type { Identity } from '../auth/auth-service.js';
+import { AlertsChannel } from '../alerting/alerts-channel.js';
 import { AuditChannel } from '../audit/audit-channel.js';
 import { Hub } from '../fanout/hub.js';
 import { OverviewChannel } from '../overview/overview-channel.js';
@@ -40,6 +41,7 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
       }),
       audit: new AuditChannel(fastify.audit),
       pipeline: pipelineChannel,
+      alerts: new AlertsChannel(fastify.alerts),
       teams: new TeamsChannel({ store: pipeline.backends.minutes, kAnon: config.kAnon, latenessMs: config.latenessMs, watermarkMs }),
       collectors: new CollectorsChannel({
         store: pipeline.backends.minutes, audit: fastify.audit, latenessMs: config.latenessMs, watermarkMs,
@@ -53,6 +55,9 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     log: fastify.log,
   });
   fastify.decorate('hub', hub);
+  const unsubscribeAlerts = fastify.alerts.onEvents((events) => {
+    for (const event of events) hub.publish('alerts', { type: 'alert', id: event.id, alert: event.alert });
+  });
   clientsByRole = () => hub.clientsByRole();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
   const allowedOrigins = new Set(config.allowedOrigins);
@@ -142,6 +147,7 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     clearInterval(heartbeatTimer);
     unsubscribeStatus();
     unsubscribeAuth();
+    unsubscribeAlerts();
     fastify.server.off('upgrade', onUpgrade);
     hub.closeAll(CloseCode.goingAway, 'server shutting down');
     sockets.close();
@@ -157,4 +163,4 @@ function refuseUpgrade(socket: Duplex, status: number, code: string, message: st
   );
 }
 
-export default fp(websocketPlugin, { name: 'keywatch-websocket', fastify: '5.x', dependencies: ['keywatch-pipeline', 'keywatch-auth'] });
+export default fp(websocketPlugin, { name: 'keywatch-websocket', fastify: '5.x', dependencies: ['keywatch-pipeline', 'keywatch-auth', 'keywatch-alerting'] });

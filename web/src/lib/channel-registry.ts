@@ -4,10 +4,13 @@
  * it decides when the first listener of a channel arrives and the last one leaves.
  */
 import { CHANNELS, type ChannelName } from '../../../shared/channels.js';
+import type { AlertsSnapshotData } from '../../../shared/alerts.js';
 import type { AuditData } from '../../../shared/audit.js';
 import type { CollectorsData } from '../../../shared/collectors.js';
 import type { OverviewData } from '../../../shared/overview.js';
+import type { PipelineData } from '../../../shared/pipeline.js';
 import type { TeamsData } from '../../../shared/teams.js';
+import type { AlertMessage } from './server-message.js';
 
 /** The data each channel the dashboard shows carries (snapshots and updates alike). */
 export interface ChannelData {
@@ -15,6 +18,9 @@ export interface ChannelData {
   teams: TeamsData;
   collectors: CollectorsData;
   audit: AuditData;
+  pipeline: PipelineData;
+  /** Snapshots only: what follows are `alert` messages (see {@link AlertsListener}). */
+  alerts: AlertsSnapshotData;
 }
 
 /** A channel this dashboard has a view for. */
@@ -36,13 +42,24 @@ export interface ChannelListener<D> {
   refused?(refusal: ChannelRefusal): void;
 }
 
-type AnyListener = ChannelListener<never>;
+/** The `alerts` channel's listener: it also takes each alert event, and says where to resume from. */
+export interface AlertsListener extends ChannelListener<AlertsSnapshotData> {
+  /** One alert transition, in order. */
+  alert(message: AlertMessage): void;
+  /** The last event id applied, sent as `resume` when (re)subscribing; null for a full snapshot. */
+  resumePoint(): string | null;
+}
+
+/** The listener a channel takes. */
+export type ListenerOf<C extends LiveChannel> = C extends 'alerts' ? AlertsListener : ChannelListener<ChannelData[C]>;
+
+type AnyListener = ChannelListener<never> & Partial<Pick<AlertsListener, 'alert' | 'resumePoint'>>;
 
 export class ChannelRegistry {
   readonly #listeners = new Map<string, Set<AnyListener>>();
 
   /** Adds a listener; true when the channel had none (so a subscribe is due). */
-  add<C extends LiveChannel>(channel: C, listener: ChannelListener<ChannelData[C]>): boolean {
+  add<C extends LiveChannel>(channel: C, listener: ListenerOf<C>): boolean {
     let set = this.#listeners.get(channel);
     const first = set === undefined;
     if (set === undefined) {
@@ -54,7 +71,7 @@ export class ChannelRegistry {
   }
 
   /** Removes a listener; true when it was the channel's last (so an unsubscribe is due). */
-  remove<C extends LiveChannel>(channel: C, listener: ChannelListener<ChannelData[C]>): boolean {
+  remove<C extends LiveChannel>(channel: C, listener: ListenerOf<C>): boolean {
     const set = this.#listeners.get(channel);
     if (set === undefined || !set.delete(listener as AnyListener)) return false;
     if (set.size > 0) return false;
@@ -85,6 +102,25 @@ export class ChannelRegistry {
   /** Tells the channel's listeners their subscription was refused; false when nobody listens. */
   refuse(channel: string, refusal: ChannelRefusal): boolean {
     return this.#each(channel, (listener) => listener.refused?.(refusal));
+  }
+
+  /** Hands an alert event to the `alerts` listeners; false when nobody listens. */
+  alert(message: AlertMessage): boolean {
+    return this.#each('alerts', (listener) => listener.alert?.(message));
+  }
+
+  /**
+   * The `resume` of a subscribe to `channels`: each channel whose listeners all hold the
+   * same point. A listener without one needs the full snapshot, so then none is sent.
+   */
+  resumePoints(channels: readonly string[]): Record<string, string> {
+    const points: Record<string, string> = {};
+    for (const channel of channels) {
+      const listeners = [...(this.#listeners.get(channel) ?? [])];
+      const first = listeners[0]?.resumePoint?.() ?? null;
+      if (first !== null && listeners.every((listener) => listener.resumePoint?.() === first)) points[channel] = first;
+    }
+    return points;
   }
 
   #each(channel: string, call: (listener: AnyListener) => void): boolean {

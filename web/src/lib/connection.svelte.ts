@@ -6,13 +6,13 @@
  * state for the header.
  */
 import type { OverviewData } from '../../../shared/overview.js';
-import type { ErrorMessage, HelloMessage, ServerMessage, StatusMessage, SubscribeMessage, UnsubscribeMessage } from '../../../shared/protocol.js';
+import type { ErrorMessage, HelloMessage, StatusMessage, SubscribeMessage, UnsubscribeMessage } from '../../../shared/protocol.js';
 import { backoffDelayMs } from './backoff.js';
-import { ChannelRegistry, type ChannelData, type ChannelListener, type LiveChannel } from './channel-registry.js';
+import { ChannelRegistry, type ChannelListener, type ListenerOf, type LiveChannel } from './channel-registry.js';
 import { closeAction, staleAfterMs } from './close-policy.js';
 import type { ConnectionState } from './connection-label.js';
 import type { SessionCheck } from './session.svelte.js';
-import { parseServerMessage } from './server-message.js';
+import { parseServerMessage, type IncomingMessage } from './server-message.js';
 
 /** An `error` message as received, with the client time it arrived. */
 export interface ReceivedError {
@@ -126,13 +126,19 @@ export class Connection {
    * Listens to a channel while a view is open: subscribes now (or on the next socket) and
    * after every reconnect. Returns the function that unsubscribes.
    */
-  subscribe<C extends LiveChannel>(channel: C, listener: ChannelListener<ChannelData[C]>): () => void {
+  subscribe<C extends LiveChannel>(channel: C, listener: ListenerOf<C>): () => void {
     this.#channels.add(channel, listener);
     // A second listener of a channel needs a snapshot too: subscribing again sends one.
-    this.#send({ type: 'subscribe', channels: [channel] } satisfies SubscribeMessage);
+    this.#send(this.#subscribeMessage([channel]));
     return () => {
       if (this.#channels.remove(channel, listener)) this.#send({ type: 'unsubscribe', channels: [channel] } satisfies UnsubscribeMessage);
     };
+  }
+
+  /** A subscribe to `channels`, resuming those whose listeners hold a resume point (the `alerts` event id). */
+  #subscribeMessage(channels: LiveChannel[]): SubscribeMessage {
+    const resume = this.#channels.resumePoints(channels);
+    return Object.keys(resume).length === 0 ? { type: 'subscribe', channels } : { type: 'subscribe', channels, resume };
   }
 
   #send(message: SubscribeMessage | UnsubscribeMessage): void {
@@ -168,7 +174,7 @@ export class Connection {
   }
 
   #handle(text: string): void {
-    const message: ServerMessage | null = parseServerMessage(text);
+    const message: IncomingMessage | null = parseServerMessage(text);
     if (message === null) return;
     switch (message.type) {
       case 'hello': {
@@ -177,7 +183,7 @@ export class Connection {
         // A fresh socket starts from a clean slate: the server re-sends status if the source is down.
         this.sourceStatus = null;
         this.#phase = 'subscribing';
-        this.#send({ type: 'subscribe', channels: this.#channels.channels() });
+        this.#send(this.#subscribeMessage(this.#channels.channels()));
         break;
       }
       case 'snapshot':
@@ -196,6 +202,9 @@ export class Connection {
           this.lastUpdateMs = Date.now();
         }
         this.#channels.update(message.channel, message.data);
+        break;
+      case 'alert':
+        this.#channels.alert(message);
         break;
       case 'status':
         this.sourceStatus = message;

@@ -55,3 +55,22 @@ export function formatAge(nowMs: number, sinceMs: number): string {
   if (seconds < 7200) return `${Math.floor(seconds / 60)} min`;
   return `${Math.floor(seconds / 3600)} h`;
 }
+
+/**
+ * A duration in the two largest units that matter: `850 ms`, `42 s`, `3 min 5 s`,
+ * `2 h 5 min`, `3 d 4 h` (a zero second unit is left out: `1 h`).
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return UNKNOWN;
+  const abs = Math.max(0, ms);
+  if (abs < 1000) return `${Math.round(abs)} ms`;
+  const seconds = Math.floor(abs / 1000);
+  const units: readonly [number, string][] = [[86_400, 'd'], [3600, 'h'], [60, 'min'], [1, 's']];
+  const index = units.findIndex(([size]) => seconds >= size);
+  const [size, name] = units[index]!;
+  const first = `${Math.floor(seconds / size)} ${name}`;
+  const next = units[index + 1];
+  if (next === undefined) return first;
+  const rest = Math.floor((seconds % size) / next[0]);
+  return rest === 0 ? first : `${first} ${rest} ${next[1]}`;
+}

@@ -1,0 +1,60 @@
+/**
+ * Fastify plugin `keywatch-alerting`: the AlertCenter (`fastify.alerts`) fed by every
+ * applied batch and ticked once a second; its state is loaded at start and saved with
+ * every transition, so alerts, acks and silences survive restarts.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { AlertCenter } from '../alerting/alert-center.js';
+import type { ClassifiedEntry } from '../ingest/classify.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    alerts: AlertCenter;
+  }
+}
+
+const ALERT_TICK_MS = 1000;
+
+async function alertingPlugin(fastify: FastifyInstance): Promise<void> {
+  const { config, pipeline } = fastify;
+  const center = new AlertCenter({
+    store: pipeline.backends.alerts,
+    audit: fastify.audit,
+    prefix: config.streamPrefix,
+    latenessMs: config.latenessMs,
+    settings: config.alerts,
+    watermarkMs: () => pipeline.ingest.watermarkMs,
+    onError: (error) => fastify.log.error({ err: error.message }, 'saving alert state failed; the next save retries'),
+  });
+  fastify.decorate('alerts', center);
+  let timer: NodeJS.Timeout | undefined;
+  let loaded = false;
+  // Batches applied before the saved state is loaded wait for it (bounded), so none escapes the rules.
+  const waiting: (readonly ClassifiedEntry[])[] = [];
+  pipeline.onApplied((entries) => {
+    if (loaded) center.consume(entries);
+    else if (waiting.length < 1000) waiting.push(entries);
+  });
+  fastify.addHook('onReady', async () => {
+    // The store may be unreachable at start: keep trying on the tick until the state is loaded.
+    const tick = async (): Promise<void> => {
+      if (!loaded) {
+        await center.load();
+        loaded = true;
+        for (const entries of waiting.splice(0)) center.consume(entries);
+      }
+      center.tick();
+    };
+    timer = setInterval(() => {
+      tick().catch((error: Error) => fastify.log.warn({ err: error.message }, 'alert tick failed; retrying'));
+    }, ALERT_TICK_MS);
+    await tick().catch(() => {});
+  });
+  fastify.addHook('onClose', async () => {
+    clearInterval(timer);
+    await center.settled();
+  });
+}
+
+export default fp(alertingPlugin, { name: 'keywatch-alerting', fastify: '5.x', dependencies: ['keywatch-pipeline', 'keywatch-auth'] });
