@@ -15,6 +15,7 @@ import { inputsFromClassified, type RuleInput } from '../alerts/inputs.js';
 import { MinuteAggregator } from '../alerts/minute-aggregator.js';
 import { RuleEngine } from '../alerts/rule-engine.js';
 import type { AlertSettings } from '../alerts/settings.js';
+import type { AlertSignal } from '../alerts/signal.js';
 import type { ClassifiedEntry } from '../ingest/classify.js';
 import type { AlertStore } from './alert-store.js';
 
@@ -26,6 +27,8 @@ export interface AlertCenterOptions {
   settings: AlertSettings;
   /** Arrival time through which the source has been read: minutes before it (less the lateness) are complete. */
   watermarkMs: () => number | null;
+  /** Minutes during which the source was not read: judged by no rule (a collector absent then is not silent). */
+  gapMinutes?: () => ReadonlySet<number>;
   onError: (error: Error) => void;
   /** Maps event time to the wall clock that decides working hours (the embedded simulator's day). */
   wallClockOf?: (ms: number) => number;
@@ -82,10 +85,15 @@ export class AlertCenter {
   /** The passage of time: completed minutes, quiet periods, auto-resolves, silence expiry, escalation. */
   tick(): void {
     const watermark = this.#options.watermarkMs();
-    const inputs: RuleInput[] = watermark === null ? [] : this.#minutes.takeCompleted(watermark - this.#options.latenessMs);
+    const inputs: RuleInput[] = watermark === null ? [] : this.#minutes.takeCompleted(watermark - this.#options.latenessMs, this.#options.gapMinutes?.());
     inputs.push({ type: 'tick', nowMs: this.#now() });
     const events = [...this.#book.signals(this.#engine.applyAll(inputs)), ...this.#book.tick()];
     if (events.length > 0 || this.#now() - this.#savedAt >= STATE_SAVE_MS) this.#commit(events);
+  }
+
+  /** Applies signals from outside the rule engine (Keywatch's own pipeline rules). */
+  signal(signals: readonly AlertSignal[]): void {
+    if (signals.length > 0) this.#commit(this.#book.signals(signals));
   }
 
   async acknowledge(id: string, by: string, note: string): Promise<Alert> {

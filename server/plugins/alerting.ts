@@ -6,6 +6,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { AlertCenter } from '../alerting/alert-center.js';
+import { OutageMinutes } from '../alerting/outage-minutes.js';
+import { PipelineRules } from '../alerting/pipeline-rules.js';
 import type { ClassifiedEntry } from '../ingest/classify.js';
 
 declare module 'fastify' {
@@ -18,6 +20,8 @@ const ALERT_TICK_MS = 1000;
 
 async function alertingPlugin(fastify: FastifyInstance): Promise<void> {
   const { config, pipeline } = fastify;
+  const outages = new OutageMinutes();
+  pipeline.ingest.onStatus((status) => outages.follow(status, Date.now()));
   const center = new AlertCenter({
     store: pipeline.backends.alerts,
     audit: fastify.audit,
@@ -25,9 +29,24 @@ async function alertingPlugin(fastify: FastifyInstance): Promise<void> {
     latenessMs: config.latenessMs,
     settings: config.alerts,
     watermarkMs: () => pipeline.ingest.watermarkMs,
+    gapMinutes: () => outages.minutes(Date.now()),
+    ...(pipeline.simulator ? { wallClockOf: (ms: number) => ms + pipeline.simulator!.clock.offsetFromUtcMs() } : {}),
     onError: (error) => fastify.log.error({ err: error.message }, 'saving alert state failed; the next save retries'),
   });
   fastify.decorate('alerts', center);
+  const pipelineRules = new PipelineRules(`${config.streamPrefix}*`);
+  const totals = { applied: 0, rejected: 0 };
+  pipeline.onApplied((entries) => {
+    totals.applied += entries.length;
+    for (const entry of entries) if (entry.kind === 'rejected') totals.rejected += 1;
+  });
+  const observePipeline = async (): Promise<void> => {
+    const backlog = await pipeline.backends.probe.backlog().then(
+      (streams) => streams.reduce((sum, stream) => sum + (stream.backlog ?? 0), 0),
+      () => null,
+    );
+    center.signal(pipelineRules.observe({ now: Date.now(), status: pipeline.ingest.status, backlog, ...totals }));
+  };
   let timer: NodeJS.Timeout | undefined;
   let loaded = false;
   // Batches applied before the saved state is loaded wait for it (bounded), so none escapes the rules.
@@ -45,6 +64,7 @@ async function alertingPlugin(fastify: FastifyInstance): Promise<void> {
         for (const entries of waiting.splice(0)) center.consume(entries);
       }
       center.tick();
+      await observePipeline();
     };
     timer = setInterval(() => {
       tick().catch((error: Error) => fastify.log.warn({ err: error.message }, 'alert tick failed; retrying'));

@@ -18,6 +18,8 @@ export interface Pipeline {
   backends: Backends;
   ingest: IngestLoop;
   feed: OverviewFeed;
+  /** Embedded mode: the built-in simulator (its simulated day decides working hours). */
+  simulator: Simulator | null;
   /** Adds a listener to every applied batch (alert rules, pipeline rates). */
   onApplied(listener: (entries: readonly ClassifiedEntry[]) => void): void;
 }
@@ -53,16 +55,16 @@ async function pipelinePlugin(fastify: FastifyInstance): Promise<void> {
     // The alerting plugin registers after this one; its counts are read when a message is built.
     openAlerts: () => (fastify.hasDecorator('alerts') ? fastify.alerts.openCounts() : { critical: 0, high: 0, warning: 0, info: 0 }),
   });
-  fastify.decorate('pipeline', { mode: backends.mode, backends, ingest, feed, onApplied: (listener) => appliedListeners.push(listener) });
+  const simulator = backends.embeddedStreams
+    ? new Simulator(backends.embeddedStreams, { collectors: config.simulatorCollectors, anomalies: true, clock: '10:30', prefix: config.streamPrefix })
+    : null;
+  fastify.decorate('pipeline', { mode: backends.mode, backends, ingest, feed, simulator, onApplied: (listener) => appliedListeners.push(listener) });
 
   const stop = new AbortController();
   const running: Promise<unknown>[] = [];
   fastify.addHook('onReady', async () => {
     running.push(ingest.run(stop.signal));
-    if (backends.embeddedStreams) {
-      const simulator = new Simulator(backends.embeddedStreams, {
-        collectors: config.simulatorCollectors, anomalies: true, clock: '10:30', prefix: config.streamPrefix,
-      });
+    if (simulator) {
       running.push(simulator.run(stop.signal).catch((error: Error) => fastify.log.error({ err: error.message }, 'simulator stopped')));
     }
   });

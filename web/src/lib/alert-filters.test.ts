@@ -11,10 +11,10 @@ function alert(id: string, overrides: Partial<Alert> = {}): Alert {
 }
 
 const alerts = [
-  alert('a', { severity: 'critical', rule: 'consent_revoked_collection', labels: { team: 'payments', collector: 'c-9' } }),
+  alert('a', { severity: 'critical', rule: 'consent_revoked_collection', summary: 'revoked consent', labels: { team: 'payments', collector: 'c-9' } }),
   alert('b', { state: 'acknowledged' }),
   alert('c', { state: 'resolved', severity: 'critical' }),
-  alert('d', { severity: 'info', rule: 'off_hours_collection', labels: { team: 'payments' } }),
+  alert('d', { severity: 'info', rule: 'off_hours_collection', summary: 'at 23:10', labels: { team: 'payments' } }),
 ];
 const ids = (list: Alert[]): string[] => list.map((a) => a.id);
 

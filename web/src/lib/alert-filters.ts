@@ -5,7 +5,7 @@
  */
 import type { Alert, AlertSeverity } from '../../../shared/alerts.js';
 import type { RouteParams } from './routes.js';
-import { isSeverity, SEVERITIES } from './severity.js';
+import { isSeverity, SEVERITIES } from './alert-labels.js';
 
 /** `open` is firing or acknowledged; `resolved` holds those resolved during this session. */
 export const STATE_FILTERS = ['open', 'firing', 'acknowledged', 'resolved', 'all'] as const;

@@ -8,7 +8,7 @@
  */
 import type { Alert, AlertState, AlertTransition, AlertsSnapshotData } from '../../../shared/alerts.js';
 import type { AlertMessage } from './server-message.js';
-import { severityRank } from './severity.js';
+import { severityRank } from './alert-labels.js';
 
 /** One thing that happened to an alert, as this page learnt it. */
 export interface TimelineEntry {

@@ -3,7 +3,7 @@
  * desktop notification when switched on), and what such a notification says.
  */
 import type { Alert, AlertTransition } from '../../../shared/alerts.js';
-import { SEVERITY_LABELS } from './severity.js';
+import { SEVERITY_LABELS } from './alert-labels.js';
 
 /** A new critical alert that no silence covers: the one case worth interrupting someone for. */
 export function isNewCritical(transition: AlertTransition | null, alert: Alert): boolean {

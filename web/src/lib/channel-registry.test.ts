@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TeamsData } from '../../../shared/teams.js';
-import { ChannelRegistry, type ChannelListener, type ChannelRefusal } from './channel-registry.js';
+import { ChannelRegistry, type AlertsListener, type ChannelListener, type ChannelRefusal } from './channel-registry.js';
+import type { AlertMessage } from './server-message.js';
 
 function recorder<D>() {
   const seen: string[] = [];
@@ -47,5 +48,31 @@ describe('ChannelRegistry', () => {
     expect(registry.snapshot('collectors', {})).toBe(false);
     expect(teams.seen).toEqual(['snapshot', 'update']);
     expect(audit.seen).toEqual(['refused:unknown_channel']);
+  });
+
+  it('hands alert events to the alerts listeners and resumes from their last event id', () => {
+    const registry = new ChannelRegistry();
+    const events: string[] = [];
+    let point: string | null = null;
+    const alerts: AlertsListener = {
+      snapshot: () => {},
+      update: () => {},
+      alert: (message: AlertMessage) => {
+        events.push(message.id);
+        point = message.id;
+      },
+      resumePoint: () => point,
+    };
+    expect(registry.alert({ type: 'alert', id: '1-0', alert: {} as AlertMessage['alert'] })).toBe(false);
+    registry.add('alerts', alerts);
+    registry.add('teams', recorder<TeamsData>().listener);
+    expect(registry.resumePoints(['alerts', 'teams'])).toEqual({});
+    registry.alert({ type: 'alert', id: '2-0', alert: {} as AlertMessage['alert'] });
+    expect(events).toEqual(['2-0']);
+    expect(registry.resumePoints(['alerts', 'teams'])).toEqual({ alerts: '2-0' });
+    // A second listener without that point needs the full snapshot: no resume then.
+    const fresh: AlertsListener = { ...alerts, alert: () => {}, resumePoint: () => null };
+    registry.add('alerts', fresh);
+    expect(registry.resumePoints(['alerts'])).toEqual({});
   });
 });

@@ -74,3 +74,8 @@ export function formatDuration(ms: number): string {
   const rest = Math.floor((seconds % size) / next[0]);
   return rest === 0 ? first : `${first} ${rest} ${next[1]}`;
 }
+
+/** `HH:MM:SS` for a time today, the full {@link formatTimestamp} for any other day. */
+export function formatWhen(ms: number, nowMs: number): string {
+  return new Date(ms).toDateString() === new Date(nowMs).toDateString() ? formatClock(ms) : formatTimestamp(ms);
+}

@@ -32,11 +32,15 @@ export interface SourceView {
   readonly details: readonly string[];
 }
 
-/** `12.3 entries/s` (one decimal below 10, whole numbers above). */
-export function formatPerSecond(rate: number): string {
+/** A rate's number: one decimal below 10, whole numbers above (`0`, `2.3`, `1,234`). */
+export function formatRateValue(rate: number): string {
   if (!Number.isFinite(rate)) return UNKNOWN;
-  const text = rate === 0 ? '0' : rate < 10 ? rate.toFixed(1) : formatCount(rate);
-  return `${text} entries/s`;
+  return rate === 0 ? '0' : rate < 10 ? rate.toFixed(1) : formatCount(rate);
+}
+
+/** `12.3 entries/s`. */
+export function formatPerSecond(rate: number): string {
+  return Number.isFinite(rate) ? `${formatRateValue(rate)} entries/s` : UNKNOWN;
 }
 
 /** `1 entry`, `1,234 entries`. */

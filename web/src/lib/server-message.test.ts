@@ -18,6 +18,27 @@ describe('parseServerMessage', () => {
     for (const message of [teams, collectors, audit]) expect(parseServerMessage(JSON.stringify(message))).toEqual(message);
   });
 
+  it('accepts the pipeline and alerts channels and alert events', () => {
+    const pipeline = {
+      type: 'update', channel: 'pipeline',
+      data: { at: 1, source: { state: 'up', since: 0, lagMs: 0, reason: null }, streams: [], counters: {}, recentDeadLetters: [], clients: {}, instances: [] },
+    };
+    const alert = { id: 'a', rule: 'volume_spike', severity: 'warning', state: 'firing', summary: '', labels: {}, firstSeen: 0, lastSeen: 0, count: 1, ack: null, resolved: null, silenced: false };
+    const full = { type: 'snapshot', channel: 'alerts', data: { alerts: [alert], lastEventId: '5-0', recovered: false } };
+    const resumed = { type: 'snapshot', channel: 'alerts', data: { lastEventId: '5-0', recovered: true } };
+    const event = { type: 'alert', id: '6-0', alert };
+    for (const message of [pipeline, full, resumed, event]) expect(parseServerMessage(JSON.stringify(message))).toEqual(message);
+    for (const bad of [
+      { ...pipeline, data: { ...pipeline.data, source: null } },
+      { type: 'snapshot', channel: 'alerts', data: { alerts: [{ id: 'a' }], lastEventId: null, recovered: false } },
+      { type: 'snapshot', channel: 'alerts', data: { alerts: [] } },
+      { type: 'alert', id: 7, alert },
+      { type: 'alert', id: '7-0', alert: { ...alert, labels: null } },
+    ]) {
+      expect(parseServerMessage(JSON.stringify(bad))).toBeNull();
+    }
+  });
+
   it('drops what it cannot use instead of throwing', () => {
     for (const text of [
       'not json', '[]', 'null', '{"type":"nope"}', '{"type":"update","channel":"overview","data":{}}', '{"type":"hello"}',

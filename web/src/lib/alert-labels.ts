@@ -1,9 +1,9 @@
 /**
- * Alert severities as the dashboard shows them: the order (most urgent first), the words,
- * and a rank for sorting. Plain values, since `shared/alerts.ts` builds TypeBox schemas
+ * Alert severities, states and transitions as the dashboard words them, and the severity
+ * order (most urgent first). Plain values, since `shared/alerts.ts` builds TypeBox schemas
  * and the web may only import its types.
  */
-import type { AlertSeverity } from '../../../shared/alerts.js';
+import type { AlertSeverity, AlertState, AlertTransition } from '../../../shared/alerts.js';
 
 /** From the most to the least urgent (the order of `ALERT_SEVERITIES` in shared/alerts.ts). */
 export const SEVERITIES = ['critical', 'high', 'warning', 'info'] as const satisfies readonly AlertSeverity[];
@@ -26,3 +26,21 @@ export function severityRank(severity: string): number {
 export function isSeverity(value: string): value is AlertSeverity {
   return (SEVERITIES as readonly string[]).includes(value);
 }
+
+export const STATE_LABELS: Record<AlertState, string> = {
+  firing: 'Firing',
+  acknowledged: 'Acknowledged',
+  resolved: 'Resolved',
+};
+
+/** What a timeline entry says happened. */
+export const TRANSITION_LABELS: Record<AlertTransition, string> = {
+  opened: 'Opened',
+  repeated: 'Seen again',
+  acknowledged: 'Acknowledged',
+  resolved: 'Resolved',
+  auto_resolved: 'Resolved by itself (condition cleared)',
+  silenced: 'Silenced',
+  unsilenced: 'Silence ended',
+  escalated: 'Escalated (still unacknowledged)',
+};
