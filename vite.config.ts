@@ -22,7 +22,7 @@ function forbidTypeBoxInWeb(): Plugin {
       if (source === '@sinclair/typebox' || source.startsWith('@sinclair/typebox/')) {
         this.error(
           `${importer ?? 'a module'} imports TypeBox, and web code imports a value from it. The web may only ` +
-            '`import type` from the schema modules (shared/protocol.ts, overview.ts, teams.ts, collectors.ts, audit.ts); ' +
+            '`import type` from the schema modules (shared/protocol.ts, overview.ts, teams.ts, collectors.ts, audit.ts, pipeline.ts, alerts.ts); ' +
             'plain constants are in shared/points.ts and shared/channels.ts.',
         );
       }

@@ -28,11 +28,17 @@ describe('AuthService', () => {
     const { auth } = service();
     await auth.putUser('test', 'dana', 'security', 'the right password');
     expect(await auth.signIn('nobody', 'whatever', '127.0.0.1')).toEqual(await auth.signIn('dana', 'wrong password', '127.0.0.1'));
-    const unknown = await medianMs(() => auth.signIn('nobody', 'whatever', '127.0.0.1'), 7);
-    const wrong = await medianMs(() => auth.signIn('dana', 'wrong password', '127.0.0.1'), 7);
-    // Both run one scrypt check; the medians stay within a factor well below a hash's cost.
-    expect(unknown / wrong).toBeGreaterThan(0.6);
-    expect(unknown / wrong).toBeLessThan(1.6);
+    // Interleaved, so that load from other tests on the machine hits both alike.
+    const unknownTimes: number[] = [];
+    const wrongTimes: number[] = [];
+    for (let run = 0; run < 9; run++) {
+      unknownTimes.push(await medianMs(() => auth.signIn('nobody', 'whatever', '127.0.0.1'), 1));
+      wrongTimes.push(await medianMs(() => auth.signIn('dana', 'wrong password', '127.0.0.1'), 1));
+    }
+    const median = (times: number[]): number => times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+    // Both run one scrypt check: the medians stay within a factor of two of each other.
+    expect(median(unknownTimes) / median(wrongTimes)).toBeGreaterThan(0.5);
+    expect(median(unknownTimes) / median(wrongTimes)).toBeLessThan(2);
   });
 
   it('signs in, authenticates the session, and ends it on sign-out', async () => {

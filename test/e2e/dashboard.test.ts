@@ -65,7 +65,7 @@ describe('Dashboard in Chromium', () => {
     expect(await page.getByTestId('connection-state').count()).toBe(0);
     await screenshot(page, 'sign-in');
     await signIn(page, 'admin', firstPassword);
-    expect(await navLabels(page)).toEqual(['Overview', 'Teams', 'Collectors', 'Users', 'Audit']);
+    expect(await navLabels(page)).toEqual(['Overview', 'Alerts', 'Teams', 'Collectors', 'Pipeline', 'Users', 'Audit']);
 
     await expect.poll(() => connectionState(page), { timeout: 15_000 }).toBe('live');
     expect(await page.getByTestId('connection-state').textContent()).toContain('Live');

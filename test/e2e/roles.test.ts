@@ -97,7 +97,7 @@ describe('Roles in Chromium', () => {
     subscriptions.length = 0;
     await signIn(page, 'mira', password);
     expect(await navLabels(page)).toEqual(['Overview', 'Teams']);
-    for (const hidden of ['collectors', 'users', 'audit']) expect(await page.getByTestId(`nav-${hidden}`).count()).toBe(0);
+    for (const hidden of ['alerts', 'collectors', 'pipeline', 'users', 'audit']) expect(await page.getByTestId(`nav-${hidden}`).count()).toBe(0);
     expect(await page.getByTestId('signed-in-role').textContent()).toBe('manager');
     await expect.poll(() => connectionState(page), { timeout: 15_000 }).toBe('live');
     await screenshot(page, 'manager-overview');
@@ -123,7 +123,7 @@ describe('Roles in Chromium', () => {
 
     expect(subscriptions).toContain('overview');
     expect(subscriptions).toContain('teams');
-    expect(subscriptions.filter((channel) => ['audit', 'collectors'].includes(channel))).toEqual([]);
+    expect(subscriptions.filter((channel) => ['audit', 'collectors', 'alerts', 'pipeline'].includes(channel))).toEqual([]);
     expect(guard.problems).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { applyAlertEvent, applyAnswer, applySnapshot, EMPTY_ALERT_LIST, isOpen, 
 import { isNewCritical } from './alert-notify.js';
 import type { FeedStatus } from './channel-feed.svelte.js';
 import type { AlertsListener, ChannelRefusal } from './channel-registry.js';
-import type { AlertMessage } from './server-message.js';
+import type { AlertMessage } from '../../../shared/protocol.js';
 
 /** A new critical alert, shown until dismissed. */
 export interface AlertToast {
@@ -53,7 +53,7 @@ export class AlertCenter implements AlertsListener {
   }
 
   alert(message: AlertMessage): void {
-    const outcome = applyAlertEvent(this.list, message);
+    const outcome = applyAlertEvent(this.list, message, Date.now());
     this.list = outcome.list;
     if (isNewCritical(outcome.transition, outcome.alert)) {
       this.toasts = [{ alert: outcome.alert, raisedAtMs: Date.now() }, ...this.toasts].slice(0, MAX_TOASTS);

@@ -3,7 +3,7 @@ import type { Alert, AlertsSnapshotData } from '../../../shared/alerts.js';
 import {
   applyAlertEvent, applyAnswer, applySnapshot, EMPTY_ALERT_LIST, inferTransition, MAX_RESOLVED_KEPT, orderAlerts, type AlertList,
 } from './alert-list.js';
-import type { AlertMessage } from './server-message.js';
+import type { AlertMessage } from '../../../shared/protocol.js';
 
 function alert(id: string, overrides: Partial<Alert> = {}): Alert {
   return {
@@ -14,7 +14,7 @@ function alert(id: string, overrides: Partial<Alert> = {}): Alert {
 }
 
 const snapshot = (alerts: Alert[], lastEventId: string | null = '10-0'): AlertsSnapshotData => ({ alerts, lastEventId, recovered: false });
-const event = (id: string, body: Alert, extra: Partial<AlertMessage> = {}): AlertMessage => ({ type: 'alert', id, alert: body, ...extra });
+const event = (id: string, body: Alert): AlertMessage => ({ type: 'alert', id, alert: body });
 const ids = (list: AlertList): string[] => orderAlerts([...list.alerts.values()].map((held) => held.alert)).map((a) => a.id);
 
 describe('alert list: snapshots', () => {
@@ -58,7 +58,7 @@ describe('alert list: snapshots', () => {
 describe('alert list: events', () => {
   it('replaces the alert with the same id and records the event in its timeline', () => {
     let list = applySnapshot(EMPTY_ALERT_LIST, snapshot([alert('a')]));
-    const outcome = applyAlertEvent(list, event('11-0', alert('a', { count: 3, lastSeen: 4_000 }), { at: 4_000, transition: 'repeated' }));
+    const outcome = applyAlertEvent(list, event('11-0', alert('a', { count: 3, lastSeen: 4_000 })));
     list = outcome.list;
     expect(list.alerts.size).toBe(1);
     expect(list.alerts.get('a')?.alert.count).toBe(3);
@@ -72,6 +72,13 @@ describe('alert list: events', () => {
     const timeline = list.alerts.get('a')!.timeline;
     expect(timeline.map((entry) => entry.transition)).toEqual(['opened', 'repeated']);
     expect(timeline[1]).toMatchObject({ repeats: 4, count: 5, eventId: '15-0' });
+  });
+
+  it('dates a silence by when it was learnt, the rest by the alert’s own times', () => {
+    let list = applySnapshot(EMPTY_ALERT_LIST, snapshot([alert('a', { lastSeen: 5_000 })]));
+    list = applyAlertEvent(list, event('11-0', alert('a', { lastSeen: 5_000, silenced: true })), 9_000).list;
+    list = applyAlertEvent(list, event('12-0', alert('a', { lastSeen: 9_500, count: 2, silenced: true })), 9_600).list;
+    expect(list.alerts.get('a')?.timeline.map((entry) => [entry.transition, entry.at])).toEqual([['opened', 1_000], ['silenced', 9_000], ['repeated', 9_500]]);
   });
 
   it('ignores an event it has applied already', () => {

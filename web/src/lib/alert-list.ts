@@ -7,7 +7,7 @@
  * the events seen for it as its timeline. Pure and immutable: every change returns a new list.
  */
 import type { Alert, AlertState, AlertTransition, AlertsSnapshotData } from '../../../shared/alerts.js';
-import type { AlertMessage } from './server-message.js';
+import type { AlertMessage } from '../../../shared/protocol.js';
 import { severityRank } from './alert-labels.js';
 
 /** One thing that happened to an alert, as this page learnt it. */
@@ -59,8 +59,8 @@ export function isOpen(alert: Alert): boolean {
 }
 
 /**
- * What changed between two versions of an alert, for servers whose `alert` messages do not
- * say (interfaces.md sends `{"type":"alert","id","alert"}`; `AlertEvent` adds `transition`).
+ * What changed between two versions of an alert: the `alert` message carries the alert
+ * after the transition (`{"type":"alert","id","alert"}`), not the transition's name.
  */
 export function inferTransition(previous: Alert | undefined, next: Alert): AlertTransition {
   if (next.state === 'resolved' && previous?.state !== 'resolved') {
@@ -72,8 +72,12 @@ export function inferTransition(previous: Alert | undefined, next: Alert): Alert
   return 'repeated';
 }
 
-/** When a transition happened, from the alert itself, for messages without `at`. */
-function timeOf(transition: AlertTransition, alert: Alert): number {
+/**
+ * When a transition happened, from the alert itself (the message carries no time of its
+ * own). A silence starting or ending, or an escalation, leaves no time in the alert: then
+ * `receivedAtMs`, when the page learnt of it, if given.
+ */
+function timeOf(transition: AlertTransition, alert: Alert, receivedAtMs?: number): number {
   switch (transition) {
     case 'opened':
       return alert.firstSeen;
@@ -82,12 +86,15 @@ function timeOf(transition: AlertTransition, alert: Alert): number {
     case 'resolved':
     case 'auto_resolved':
       return alert.resolved?.at ?? alert.lastSeen;
-    default:
+    case 'repeated':
       return alert.lastSeen;
+    default:
+      return Math.max(alert.lastSeen, receivedAtMs ?? 0);
   }
 }
 
-function entryOf(eventId: string | null, transition: AlertTransition, alert: Alert, at: number = timeOf(transition, alert)): TimelineEntry {
+function entryOf(eventId: string | null, transition: AlertTransition, alert: Alert, receivedAtMs?: number): TimelineEntry {
+  const at = timeOf(transition, alert, receivedAtMs);
   const note = transition === 'acknowledged' ? alert.ack : transition === 'resolved' || transition === 'auto_resolved' ? alert.resolved : null;
   return { eventId, at, transition, state: alert.state, count: alert.count, by: note?.by ?? null, note: note?.note || null, repeats: 1 };
 }
@@ -142,15 +149,18 @@ export function applySnapshot(list: AlertList, data: AlertsSnapshotData): AlertL
   return { alerts: boundResolved(alerts), lastEventId: data.lastEventId };
 }
 
-/** One `alert` message: replaces the alert with the same id and moves the resume point. */
-export function applyAlertEvent(list: AlertList, message: AlertMessage): EventOutcome {
+/**
+ * One `alert` message: replaces the alert with the same id and moves the resume point.
+ * `receivedAtMs` dates the transitions the alert holds no time for (silences, escalation).
+ */
+export function applyAlertEvent(list: AlertList, message: AlertMessage, receivedAtMs?: number): EventOutcome {
   const { alert } = message;
   const previous = list.alerts.get(alert.id);
   if (previous?.timeline.some((entry) => entry.eventId === message.id)) {
     return { list: { ...list, lastEventId: message.id }, transition: null, alert: previous.alert };
   }
-  const transition = message.transition ?? inferTransition(previous?.alert, alert);
-  const entry = entryOf(message.id, transition, alert, message.at);
+  const transition = inferTransition(previous?.alert, alert);
+  const entry = entryOf(message.id, transition, alert, receivedAtMs);
   const timeline = previous === undefined ? [entry] : appendEntry(previous.timeline, entry);
   const alerts = new Map(list.alerts);
   alerts.set(alert.id, { alert, timeline });

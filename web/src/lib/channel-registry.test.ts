@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TeamsData } from '../../../shared/teams.js';
 import { ChannelRegistry, type AlertsListener, type ChannelListener, type ChannelRefusal } from './channel-registry.js';
-import type { AlertMessage } from './server-message.js';
+import type { AlertMessage } from '../../../shared/protocol.js';
 
 function recorder<D>() {
   const seen: string[] = [];

@@ -10,7 +10,7 @@ import type { CollectorsData } from '../../../shared/collectors.js';
 import type { OverviewData } from '../../../shared/overview.js';
 import type { PipelineData } from '../../../shared/pipeline.js';
 import type { TeamsData } from '../../../shared/teams.js';
-import type { AlertMessage } from './server-message.js';
+import type { AlertMessage } from '../../../shared/protocol.js';
 
 /** The data each channel the dashboard shows carries (snapshots and updates alike). */
 export interface ChannelData {

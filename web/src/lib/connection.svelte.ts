@@ -6,13 +6,13 @@
  * state for the header.
  */
 import type { OverviewData } from '../../../shared/overview.js';
-import type { ErrorMessage, HelloMessage, StatusMessage, SubscribeMessage, UnsubscribeMessage } from '../../../shared/protocol.js';
+import type { ErrorMessage, HelloMessage, ServerMessage, StatusMessage, SubscribeMessage, UnsubscribeMessage } from '../../../shared/protocol.js';
 import { backoffDelayMs } from './backoff.js';
 import { ChannelRegistry, type ChannelListener, type ListenerOf, type LiveChannel } from './channel-registry.js';
 import { closeAction, staleAfterMs } from './close-policy.js';
 import type { ConnectionState } from './connection-label.js';
 import type { SessionCheck } from './session.svelte.js';
-import { parseServerMessage, type IncomingMessage } from './server-message.js';
+import { parseServerMessage } from './server-message.js';
 
 /** An `error` message as received, with the client time it arrived. */
 export interface ReceivedError {
@@ -42,6 +42,8 @@ const CLOCK_MS = 500;
  * given up and retried: an upgrade stuck behind a proxy, or a server that accepted and hung.
  */
 const HANDSHAKE_TIMEOUT_MS = 15_000;
+/** A channel the server could not subscribe just now (`bad_request` naming it: a resume that failed) is asked for again after this. */
+const RESUBSCRIBE_AFTER_MS = 3_000;
 
 /** `ws(s)://<this host>/ws`. */
 export function defaultSocketUrl(): string {
@@ -95,6 +97,7 @@ export class Connection {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   #clockTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #resubscribeTimers = new Map<string, ReturnType<typeof setTimeout>>();
   #stopped = true;
 
   /** @param overview receives the `overview` channel, which is always subscribed */
@@ -118,6 +121,8 @@ export class Connection {
     clearInterval(this.#clockTimer);
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#handshakeTimer);
+    for (const timer of this.#resubscribeTimers.values()) clearTimeout(timer);
+    this.#resubscribeTimers.clear();
     this.#socket?.close(1000, 'page closed');
     this.#socket = null;
   }
@@ -174,7 +179,7 @@ export class Connection {
   }
 
   #handle(text: string): void {
-    const message: IncomingMessage | null = parseServerMessage(text);
+    const message: ServerMessage | null = parseServerMessage(text);
     if (message === null) return;
     switch (message.type) {
       case 'hello': {
@@ -213,10 +218,21 @@ export class Connection {
         const { code, channel } = message;
         // A refused channel is the business of the view that asked for it.
         if (channel !== undefined && (code === 'forbidden' || code === 'unknown_channel') && this.#channels.refuse(channel, { code, message: message.message })) break;
+        if (channel !== undefined && code === 'bad_request' && this.#channels.has(channel)) this.#resubscribeLater(channel);
         this.lastError = { code, message: message.message, channel, atMs: Date.now() };
         break;
       }
     }
+  }
+
+  /** Subscribes to `channel` again shortly, once, if it still has listeners then. */
+  #resubscribeLater(channel: string): void {
+    if (this.#resubscribeTimers.has(channel)) return;
+    this.#resubscribeTimers.set(channel, setTimeout(() => {
+      this.#resubscribeTimers.delete(channel);
+      const live = this.#channels.channels().find((name) => name === channel);
+      if (live !== undefined && !this.#stopped) this.#send(this.#subscribeMessage([live]));
+    }, RESUBSCRIBE_AFTER_MS));
   }
 
   async #closed(code: number): Promise<void> {

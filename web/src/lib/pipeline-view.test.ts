@@ -90,7 +90,7 @@ describe('clients, instances and dead letters', () => {
       { id: 'keywatch-1', startedAt: at - 90_000, lastSeen: at - 500 },
     ], at);
     expect(views.map((view) => [view.id, view.live, view.uptime, view.lastSeen])).toEqual([
-      ['keywatch-1', true, '1 min 30 s', '500 ms ago'],
+      ['keywatch-1', true, '1 min 30 s', 'just now'],
       ['keywatch-2', false, '2 h', '1 min ago'],
     ]);
   });

@@ -169,7 +169,7 @@ export function instanceViews(instances: readonly Instance[], atMs: number): Ins
     live: atMs - instance.lastSeen <= INSTANCE_QUIET_MS,
     started: formatClock(instance.startedAt),
     uptime: formatDuration(atMs - instance.startedAt),
-    lastSeen: `${formatDuration(atMs - instance.lastSeen)} ago`,
+    lastSeen: atMs - instance.lastSeen < 1000 ? 'just now' : `${formatDuration(atMs - instance.lastSeen)} ago`,
   }));
 }
 

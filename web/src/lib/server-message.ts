@@ -3,23 +3,8 @@
  * envelope by hand (enough to route it without throwing) and trusts the server, which
  * validates against the shared schemas, for the rest.
  */
-import type { Alert, AlertTransition } from '../../../shared/alerts.js';
+import type { Alert } from '../../../shared/alerts.js';
 import type { ServerMessage } from '../../../shared/protocol.js';
-
-/**
- * `{"type":"alert","id":"<event id>","alert":{…}}` (interfaces.md): every alert transition,
- * in order. `at` and `transition` are read when the server sends them (as `AlertEvent` has them).
- */
-export interface AlertMessage {
-  readonly type: 'alert';
-  readonly id: string;
-  readonly alert: Alert;
-  readonly at?: number;
-  readonly transition?: AlertTransition;
-}
-
-/** Every message the dashboard reads. */
-export type IncomingMessage = ServerMessage | AlertMessage;
 
 const KNOWN_TYPES = new Set<string>(['hello', 'snapshot', 'update', 'status', 'error', 'alert']);
 
@@ -56,7 +41,7 @@ function isAlert(value: unknown): value is Alert {
 }
 
 /** Parses one text frame; `null` for anything not a message this dashboard understands. */
-export function parseServerMessage(text: string): IncomingMessage | null {
+export function parseServerMessage(text: string): ServerMessage | null {
   let message: unknown;
   try {
     message = JSON.parse(text);
@@ -77,7 +62,7 @@ export function parseServerMessage(text: string): IncomingMessage | null {
         ? (message as ServerMessage)
         : null;
     case 'alert':
-      return typeof message.id === 'string' && isAlert(message.alert) ? (message as unknown as AlertMessage) : null;
+      return typeof message.id === 'string' && isAlert(message.alert) ? (message as ServerMessage) : null;
     default:
       return typeof message.message === 'string' ? (message as ServerMessage) : null;
   }

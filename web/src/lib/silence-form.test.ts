@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../shared/alerts.js';
-import { buildSilenceRequest, describeMatchers, matcherChoices } from './silence-form.js';
+import { buildSilenceRequest, describeMatchers, matcherChoices, matchesMatchers } from './silence-form.js';
 
 const alert: Alert = {
   id: 'a1', rule: 'unencrypted_collection', severity: 'high', state: 'firing', summary: 'tls=0', labels: { team: 'sales', collector: 'c-7', app: '' },
@@ -30,5 +30,12 @@ describe('silence form', () => {
 
   it('describes matchers as name=value', () => {
     expect(describeMatchers({ rule: 'volume_spike', team: 'ops' })).toBe('rule=volume_spike, team=ops');
+  });
+
+  it('matches alerts on rule, severity and labels, all of them', () => {
+    expect(matchesMatchers({ rule: 'unencrypted_collection', team: 'sales' }, alert)).toBe(true);
+    expect(matchesMatchers({ severity: 'high' }, alert)).toBe(true);
+    expect(matchesMatchers({ rule: 'unencrypted_collection', team: 'ops' }, alert)).toBe(false);
+    expect(matchesMatchers({ region: 'eu' }, alert)).toBe(false);
   });
 });

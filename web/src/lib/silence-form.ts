@@ -50,8 +50,7 @@ export function buildSilenceRequest(
   durationMs: number,
   comment: string,
 ): { readonly ok: true; readonly request: SilenceRequest } | { readonly ok: false; readonly problem: string } {
-  const matchers: SilenceMatchers = {};
-  for (const choice of choices) if (choice.selected && choice.usable) matchers[choice.name] = choice.value;
+  const matchers: SilenceMatchers = selectedMatchers(choices);
   if (Object.keys(matchers).length === 0) return { ok: false, problem: 'Tick at least one matcher: a silence without any would silence everything.' };
   if (!Number.isInteger(durationMs) || durationMs < 1000 || durationMs > MAX_SILENCE_MS) {
     return { ok: false, problem: `Choose a duration up to ${formatDuration(MAX_SILENCE_MS)}.` };
@@ -65,4 +64,14 @@ export function buildSilenceRequest(
 /** Matchers as they read in a list: `rule=consent_revoked_collection, team=payments`. */
 export function describeMatchers(matchers: Readonly<Record<string, string>>): string {
   return Object.entries(matchers).map(([name, value]) => `${name}=${value}`).join(', ');
+}
+
+/** Whether an alert has every value the matchers name (as the server matches silences). */
+export function matchesMatchers(matchers: Readonly<Record<string, string>>, alert: Alert): boolean {
+  return Object.entries(matchers).every(([name, value]) => (name === 'rule' ? alert.rule : name === 'severity' ? alert.severity : alert.labels[name]) === value);
+}
+
+/** The ticked matchers, as a silence would hold them. */
+export function selectedMatchers(choices: readonly MatcherChoice[]): Record<string, string> {
+  return Object.fromEntries(choices.filter((choice) => choice.selected && choice.usable).map((choice) => [choice.name, choice.value]));
 }
