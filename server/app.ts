@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js';
 import alertingPlugin from './plugins/alerting.js';
 import authPlugin from './plugins/auth.js';
+import notifyPlugin from './plugins/notify.js';
 import alertRoutes from './routes/alerts.js';
 import pipelinePlugin from './plugins/pipeline.js';
 import accountRoutes from './routes/accounts.js';
@@ -65,6 +66,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await fastify.register(pipelinePlugin);
   await fastify.register(authPlugin);
   await fastify.register(alertingPlugin);
+  await fastify.register(notifyPlugin);
   await fastify.register(websocketPlugin);
   await fastify.register(healthRoutes);
   await fastify.register(sessionRoutes);

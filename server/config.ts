@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { alertSettingsFromEnv, type AlertSettings } from './alerts/settings.js';
 import { ErrorCode, KeywatchError } from './errors.js';
+import { notifySettingsFromEnv, type NotifySettings } from './notify/notify-settings.js';
 
 export interface Config {
   redisUrl: string | null;
@@ -37,6 +38,8 @@ export interface Config {
   metricsToken: string | null;
   /** Alert rule thresholds and lifecycle timings (KW_RAW_ACCESS_ALLOW, KW_WORKING_HOURS, KW_ALERT_*, …). */
   alerts: AlertSettings;
+  /** Alert notifications: webhook and Alertmanager (KW_WEBHOOK_URL, KW_WEBHOOK_SECRET, KW_ALERTMANAGER_URL, KW_ALERTMANAGER_RESEND_MS, KW_NOTIFY_*). */
+  notify: NotifySettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -131,5 +134,6 @@ export function loadConfig(env: Env = process.env): Config {
     auditRetentionDays: intVar(env, 'KW_AUDIT_RETENTION_DAYS', 400, 1, 36_500),
     metricsToken: metricsTokenVar(env.KW_METRICS_TOKEN),
     alerts: alertSettingsFromEnv(env),
+    notify: notifySettingsFromEnv(env),
   };
 }

@@ -21,7 +21,7 @@ function has(program) {
 }
 
 const requirements = [
-  { project: 'integration', ok: has('redis-server') && has('promtool'), missing: 'redis-server or promtool', install: 'apt-get install -y redis-server prometheus' },
+  { project: 'integration', ok: has('redis-server') && has('promtool') && existsSync('/usr/bin/prometheus-alertmanager'), missing: 'redis-server, promtool or /usr/bin/prometheus-alertmanager', install: 'apt-get install -y redis-server prometheus prometheus-alertmanager' },
   { project: 'e2e', ok: has('redis-server') && existsSync('/usr/bin/chromium'), missing: 'redis-server or /usr/bin/chromium', install: 'apt-get install -y chromium redis-server' },
 ];
 const projects = ['unit'];

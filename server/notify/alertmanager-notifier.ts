@@ -122,21 +122,17 @@ export class AlertmanagerNotifier implements AlertNotifier {
     const latest = new Map<string, Alert>();
     for (const event of events) if (event.transition !== 'repeated') latest.set(event.alert.id, event.alert);
     if (latest.size === 0) return;
-    const now = this.#now();
-    const alerts = [...latest.values()].map((alert) => toAlertmanagerAlert(alert, now, this.validForMs, this.#options.publicOrigin));
-    this.#post(alerts, [...latest.values()].map((alert) => `${alert.state} ${alert.id}`).join(', '));
+    const alerts = [...latest.values()];
+    this.#post(alerts, false, alerts.map((alert) => `${alert.state} ${alert.id}`).join(', '));
   }
 
   /** Re-sends every open alert that no silence covers, and the watchdog. */
   resend(openAlerts: readonly Alert[]): void {
-    const now = this.#now();
-    const alerts = openAlerts
-      .filter((alert) => alert.state !== 'resolved' && !alert.silenced)
-      .map((alert) => toAlertmanagerAlert(alert, now, this.validForMs, this.#options.publicOrigin));
-    alerts.push(this.watchdog(now));
-    for (let start = 0, batch = 0; start < alerts.length; start += BATCH_SIZE, batch++) {
+    const alerts = openAlerts.filter((alert) => alert.state !== 'resolved' && !alert.silenced);
+    // The watchdog rides in the first batch (there is always one).
+    for (let start = 0, batch = 0; start === 0 || start < alerts.length; start += BATCH_SIZE, batch++) {
       const chunk = alerts.slice(start, start + BATCH_SIZE);
-      this.#post(chunk, `re-send of ${chunk.length} alert(s)`, `resend-${batch}`);
+      this.#post(chunk, start === 0, `re-send of ${chunk.length} alert(s)${start === 0 ? ' and the watchdog' : ''}`, `resend-${batch}`);
     }
   }
 
@@ -172,7 +168,17 @@ export class AlertmanagerNotifier implements AlertNotifier {
     return this.#queue.stop();
   }
 
-  #post(alerts: AlertmanagerAlert[], describe: string, replaces?: string): void {
-    this.#queue.push({ describe, body: JSON.stringify(alerts), headers: () => ({}), ...(replaces === undefined ? {} : { replaces }) });
+  /** Queues a POST of `alerts` (and the watchdog); firing alerts are valid from the moment each attempt is sent. */
+  #post(alerts: readonly Alert[], withWatchdog: boolean, describe: string, replaces?: string): void {
+    const { publicOrigin } = this.#options;
+    this.#queue.push({
+      describe,
+      build: (sentAtMs) => {
+        const posted = alerts.map((alert) => toAlertmanagerAlert(alert, sentAtMs, this.validForMs, publicOrigin));
+        if (withWatchdog) posted.push(this.watchdog(sentAtMs));
+        return { body: JSON.stringify(posted), headers: {} };
+      },
+      ...(replaces === undefined ? {} : { replaces }),
+    });
   }
 }

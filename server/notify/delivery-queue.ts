@@ -26,10 +26,11 @@ export interface NotifyLog {
 export interface Delivery {
   /** What it is, for logs: ids and transitions only (`opened a-1f2e`). */
   describe: string;
-  /** The exact JSON body sent by every attempt. */
-  body: string;
-  /** The headers of one attempt, sent at `sentAtMs` (a signature over a fresh timestamp). */
-  headers(sentAtMs: number): Record<string, string>;
+  /**
+   * The JSON body and headers of one attempt sent at `sentAtMs`: a webhook signs a fresh
+   * timestamp over the same body; Alertmanager's firing alerts are valid from the send.
+   */
+  build(sentAtMs: number): { body: string; headers: Record<string, string> };
   /** A queued, not yet started notification with the same key is replaced by this one (a newer full re-send). */
   replaces?: string;
 }
@@ -98,8 +99,10 @@ export async function postOnce(
 
 /** A short, safe reason for a failed fetch: an error code such as ECONNREFUSED, never a message with a URL in it. */
 function reasonOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
   if (typeof cause?.code === 'string') return cause.code;
+  // undici's own refusals ("bad port", "invalid method") are short phrases without the URL.
+  if (typeof cause?.message === 'string' && /^[a-z ]{1,40}$/i.test(cause.message)) return cause.message;
   const name = (error as { name?: unknown } | null)?.name;
   return typeof name === 'string' ? name : 'error';
 }
@@ -110,7 +113,8 @@ export class DeliveryQueue {
   readonly #random: () => number;
   readonly #waiting: Delivery[] = [];
   readonly #stop = new AbortController();
-  #worker: Promise<void> | null = null;
+  #worker: Promise<void> = Promise.resolve();
+  #working = false;
   #receiverDown = false;
   #droppedSinceLog = 0;
   #dropLoggedAt = -Infinity;
@@ -141,9 +145,10 @@ export class DeliveryQueue {
       this.#logDrop();
     }
     this.#waiting.push(delivery);
-    this.#worker ??= this.#drain().finally(() => {
-      this.#worker = null;
-    });
+    if (!this.#working) {
+      this.#working = true;
+      this.#worker = this.#drain();
+    }
   }
 
   /** Stops: aborts the attempt in flight and discards what waits (logged). */
@@ -156,8 +161,18 @@ export class DeliveryQueue {
   }
 
   async #drain(): Promise<void> {
-    for (let next = this.#waiting.shift(); next !== undefined && !this.#stop.signal.aborted; next = this.#waiting.shift()) {
-      await this.#deliver(next);
+    try {
+      for (let next = this.#waiting.shift(); next !== undefined && !this.#stop.signal.aborted; next = this.#waiting.shift()) {
+        try {
+          await this.#deliver(next);
+        } catch (error) {
+          this.#count('failed');
+          this.#options.log.warn({ target: this.#options.target, notification: next.describe, reason: (error as Error).name }, 'notification could not be built; skipped');
+        }
+      }
+    } finally {
+      // In the same synchronous step as the last empty shift: a push after it starts a new worker.
+      this.#working = false;
     }
   }
 
@@ -176,7 +191,8 @@ export class DeliveryQueue {
       }
       this.stats.attempts++;
       attempts = attempt;
-      last = await postOnce(endpoint, delivery.body, delivery.headers(Date.now()), timeoutMs, this.#stop.signal);
+      const { body, headers } = delivery.build(Date.now());
+      last = await postOnce(endpoint, body, headers, timeoutMs, this.#stop.signal);
       if (this.#stop.signal.aborted) return;
       if (last.ok) {
         if (this.#receiverDown) log.info({ target, receiver: endpoint.display }, 'notification receiver answers again');
@@ -184,13 +200,15 @@ export class DeliveryQueue {
         this.#count('delivered');
         return;
       }
-      if (!this.#receiverDown) {
+      const willRetry = last.retryable && attempt < maxAttempts;
+      // One warning when a receiver starts failing, one when it answers again: an outage does not flood the log.
+      if (willRetry && !this.#receiverDown) {
         log.warn({ target, receiver: endpoint.display, reason: last.error }, 'notification receiver failed; retrying with backoff');
-        this.#receiverDown = true;
       } else {
         log.debug({ target, receiver: endpoint.display, reason: last.error, attempt }, 'notification attempt failed');
       }
-      if (!last.retryable) break;
+      this.#receiverDown = true;
+      if (!willRetry) break;
     }
     this.#count('failed');
     log.warn(

@@ -58,8 +58,7 @@ export class WebhookNotifier implements AlertNotifier {
       const deliveryId = crypto.randomUUID();
       this.#queue.push({
         describe: `${event.transition} ${event.alert.id}`,
-        body,
-        headers: (sentAtMs) => this.#headers(body, deliveryId, sentAtMs),
+        build: (sentAtMs) => ({ body, headers: this.#headers(body, deliveryId, sentAtMs) }),
       });
     }
   }
