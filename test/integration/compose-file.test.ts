@@ -3,6 +3,7 @@
  * it: its services, that Redis persists (AOF), and that every command it runs is one
  * the package really has.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,5 +48,10 @@ describe('docker-compose.yml', () => {
   it('passes simulator options the simulate command accepts', () => {
     const [, , , ...options] = compose.services.simulator!.command!;
     expect(parseSimulateArgs(options).kind).toBe('run');
+  });
+
+  it('runs `npx keywatch` from the project right after install, listing every command', () => {
+    const help = execFileSync('npx', ['keywatch', '--help'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    for (const command of ['serve', 'simulate', 'user', 'token', 'audit']) expect(help).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 });
