@@ -14,7 +14,7 @@
  * waiting, so an Alertmanager outage costs at most a few queued batches.
  */
 import type { Alert, AlertEvent } from '../../shared/alerts.js';
-import { DeliveryQueue, postOnce, type DeliveryOutcome, type NotifyLog } from './delivery-queue.js';
+import { DeliveryQueue, notifierQueue, postOnce, type DeliveryOutcome, type NotifyLog } from './delivery-queue.js';
 import { alertUrl, testAlert, type AlertNotifier, type TestNotificationResult } from './notifier.js';
 import type { AlertmanagerSettings } from './notify-settings.js';
 
@@ -96,16 +96,7 @@ export class AlertmanagerNotifier implements AlertNotifier {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#startedAt = this.#now();
-    this.#queue = new DeliveryQueue({
-      target: this.target,
-      endpoint: options.settings.endpoint,
-      timeoutMs: options.timeoutMs,
-      maxAttempts: options.maxAttempts,
-      capacity: options.capacity ?? DEFAULT_CAPACITY,
-      log: options.log,
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
-    });
+    this.#queue = notifierQueue(this.target, options, DEFAULT_CAPACITY);
   }
 
   get queued(): number {

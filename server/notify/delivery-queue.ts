@@ -65,6 +65,31 @@ export interface DeliveryQueueOptions {
   random?: () => number;
 }
 
+/** What a notifier's own options say about its queue. */
+export interface NotifierQueueOptions {
+  settings: { endpoint: Endpoint };
+  timeoutMs: number;
+  maxAttempts: number;
+  log: NotifyLog;
+  onOutcome?: (outcome: DeliveryOutcome) => void;
+  capacity?: number;
+  retry?: { baseMs: number; maxMs: number };
+}
+
+/** The delivery queue of the notifier for `target`, from the notifier's options. */
+export function notifierQueue(target: string, options: NotifierQueueOptions, defaultCapacity: number): DeliveryQueue {
+  return new DeliveryQueue({
+    target,
+    endpoint: options.settings.endpoint,
+    timeoutMs: options.timeoutMs,
+    maxAttempts: options.maxAttempts,
+    capacity: options.capacity ?? defaultCapacity,
+    log: options.log,
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
+  });
+}
+
 const DEFAULT_RETRY = { baseMs: 1000, maxMs: 60_000 };
 /** Queue overflow is logged at most this often (with the count since), so a storm cannot flood the log. */
 const DROP_LOG_INTERVAL_MS = 60_000;

@@ -4,7 +4,7 @@
  */
 import { Value } from '@sinclair/typebox/value';
 import type { Alert, AlertEvent, AlertTransition } from '../../shared/alerts.js';
-import { DeliveryQueue, postOnce, type DeliveryOutcome, type NotifyLog } from './delivery-queue.js';
+import { DeliveryQueue, notifierQueue, postOnce, type DeliveryOutcome, type NotifyLog } from './delivery-queue.js';
 import { alertUrl, isNotifiable, testAlert, type AlertNotifier, type TestNotificationResult } from './notifier.js';
 import type { WebhookSettings } from './notify-settings.js';
 import { DELIVERY_HEADER, signatureHeaders, WEBHOOK_PAYLOAD_VERSION, WebhookPayload } from './webhook-payload.js';
@@ -34,16 +34,7 @@ export class WebhookNotifier implements AlertNotifier {
 
   constructor(options: WebhookNotifierOptions) {
     this.#options = options;
-    this.#queue = new DeliveryQueue({
-      target: this.target,
-      endpoint: options.settings.endpoint,
-      timeoutMs: options.timeoutMs,
-      maxAttempts: options.maxAttempts,
-      capacity: options.capacity ?? DEFAULT_CAPACITY,
-      log: options.log,
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
-    });
+    this.#queue = notifierQueue(this.target, options, DEFAULT_CAPACITY);
   }
 
   get queued(): number {
