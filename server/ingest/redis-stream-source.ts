@@ -82,7 +82,15 @@ export class RedisStreamSource implements StreamSource {
         onError: (error) => this.#options.onConnectionError?.(error),
       });
     }
-    await whenReady(this.#client);
+    try {
+      await whenReady(this.#client);
+    } catch (error) {
+      // A connection whose handshake got no answer is dropped, so the next attempt starts afresh.
+      const stuck = this.#client;
+      this.#client = null;
+      if (stuck.isOpen) stuck.destroy();
+      throw error;
+    }
     return this.#client;
   }
 

@@ -1,7 +1,8 @@
 /**
  * A small TCP proxy for fault tests: forwards to a target port, and can black-hole the
- * traffic (connections stay open, nothing passes — what a network drop looks like to a
- * blocking read) or cut every connection.
+ * traffic — connections stay open and nothing passes, what a network drop looks like to a
+ * blocking read. Like TCP itself, it holds the bytes rather than losing them: they flow
+ * again, in order, when the network comes back (a stream never silently loses bytes).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { freePort } from './redis-server.js';
@@ -35,11 +36,19 @@ export class TcpProxy {
   /** Stops passing bytes in both directions, keeping every connection open. */
   blackhole(): void {
     this.#blackholed = true;
+    for (const [client, upstream] of this.#pairs) {
+      client.pause();
+      upstream.pause();
+    }
   }
 
-  /** Passes bytes again (bytes sent meanwhile were dropped). */
+  /** Passes bytes again, the held ones first. */
   restore(): void {
     this.#blackholed = false;
+    for (const [client, upstream] of this.#pairs) {
+      client.resume();
+      upstream.resume();
+    }
   }
 
   async stop(): Promise<void> {
@@ -54,12 +63,13 @@ export class TcpProxy {
     const upstream = connect(targetPort, '127.0.0.1');
     const pair: [Socket, Socket] = [client, upstream];
     this.#pairs.add(pair);
-    client.on('data', (chunk) => {
-      if (!this.#blackholed) upstream.write(chunk);
-    });
-    upstream.on('data', (chunk) => {
-      if (!this.#blackholed) client.write(chunk);
-    });
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => client.write(chunk));
+    // A connection opened during a black hole waits like the others.
+    if (this.#blackholed) {
+      client.pause();
+      upstream.pause();
+    }
     const close = (): void => {
       client.destroy();
       upstream.destroy();
