@@ -2,7 +2,8 @@
  * What the browser tests do on the dashboard the way a person does it: read the admin
  * password the server printed, sign in through the form, look at the navigation.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -45,4 +46,14 @@ export async function navLabels(page: Page): Promise<string[]> {
 /** The link's state as the header pill shows it (`live`, `reconnecting`, …). */
 export function connectionState(page: Page): Promise<string | null> {
   return page.getByTestId('connection-state').getAttribute('data-state');
+}
+
+/** A screenshot taker writing to a fresh temporary folder (named by `label`), printing each path. */
+export function screenshotsIn(label: string): (page: Page, name: string) => Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), `keywatch-e2e-${label}`));
+  return async (page, name) => {
+    const path = join(folder, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    console.log(`screenshot: ${path}`);
+  };
 }

@@ -8,14 +8,11 @@
  * Needs `npm run build` first (the server from dist/, the page from web/dist/) and Debian's
  * Chromium at /usr/bin/chromium. Screenshots go to a fresh temporary folder, printed below.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, PageGuard } from '../support/browser.js';
 import { KeywatchProcess } from '../support/keywatch-process.js';
-import { adminPassword, connectionState, navLabels, requireBuild, signIn } from './dashboard-page.js';
+import { adminPassword, connectionState, navLabels, requireBuild, signIn, screenshotsIn } from './dashboard-page.js';
 
 /** The headline events/s as a number, or NaN while it shows "—". */
 async function headlineEvents(page: Page): Promise<number> {
@@ -35,13 +32,7 @@ async function chartState(page: Page, testid: string): Promise<{ lastT: number; 
 describe('Dashboard in Chromium', () => {
   let browser: Browser | undefined;
   let server: KeywatchProcess | undefined;
-  const shots = mkdtempSync(join(tmpdir(), 'keywatch-e2e-'));
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    const path = join(shots, `${name}.png`);
-    await page.screenshot({ path, fullPage: true });
-    console.log(`screenshot: ${path}`);
-  }
+  const screenshot = screenshotsIn('');
 
   beforeAll(async () => {
     requireBuild();

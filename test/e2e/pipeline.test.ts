@@ -10,15 +10,12 @@
  * Needs `npm run build` first and Debian's Chromium at /usr/bin/chromium. Screenshots go
  * to a fresh temporary folder, printed below.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn as apiSignIn } from '../support/accounts.js';
 import { launchChromium, PageGuard } from '../support/browser.js';
 import { KeywatchProcess } from '../support/keywatch-process.js';
-import { adminPassword, connectionState, navLabels, requireBuild, signIn } from './dashboard-page.js';
+import { adminPassword, connectionState, navLabels, requireBuild, signIn, screenshotsIn } from './dashboard-page.js';
 
 /** Every channel the page subscribed to over its sockets. */
 function recordSubscriptions(page: Page): string[] {
@@ -50,13 +47,7 @@ async function goToHash(page: Page, hash: string): Promise<void> {
 describe('Pipeline and Alerts in Chromium', () => {
   let browser: Browser | undefined;
   let server: KeywatchProcess | undefined;
-  const shots = mkdtempSync(join(tmpdir(), 'keywatch-e2e-pipeline-'));
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    const path = join(shots, `${name}.png`);
-    await page.screenshot({ path, fullPage: true });
-    console.log(`screenshot: ${path}`);
-  }
+  const screenshot = screenshotsIn('pipeline-');
 
   beforeAll(async () => {
     requireBuild();

@@ -6,14 +6,11 @@
  *
  * Needs `npm run build` first and Debian's Chromium at /usr/bin/chromium.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, PageGuard } from '../support/browser.js';
 import { KeywatchProcess } from '../support/keywatch-process.js';
-import { adminPassword, connectionState, navLabels, requireBuild, signIn } from './dashboard-page.js';
+import { adminPassword, connectionState, navLabels, requireBuild, signIn, screenshotsIn } from './dashboard-page.js';
 
 /** Every channel the page subscribed to over its sockets. */
 function recordSubscriptions(page: Page): string[] {
@@ -30,13 +27,7 @@ function recordSubscriptions(page: Page): string[] {
 describe('Roles in Chromium', () => {
   let browser: Browser | undefined;
   let server: KeywatchProcess | undefined;
-  const shots = mkdtempSync(join(tmpdir(), 'keywatch-e2e-roles-'));
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    const path = join(shots, `${name}.png`);
-    await page.screenshot({ path, fullPage: true });
-    console.log(`screenshot: ${path}`);
-  }
+  const screenshot = screenshotsIn('roles-');
 
   beforeAll(async () => {
     requireBuild();
