@@ -2,8 +2,9 @@
  * Every event and threshold rule fires on its case through the whole stack on a real
  * Redis — entries XADDed by a plain client, the alert read back over HTTP — with the
  * spec's rule name, severity and labels. (The baseline rules — volume_spike,
- * redaction_rate_drop, collector_silent — need minutes of learned history: they are
- * measured over a simulated day in server/alerts/simulated-day.test.ts.)
+ * redaction_rate_drop, collector_silent — need minutes of learned history: they fire
+ * on real Redis in alert-baselines.test.ts and are measured over a simulated day in
+ * server/alerts/simulated-day.test.ts.)
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Alert } from '../../shared/alerts.js';
