@@ -3,6 +3,7 @@
  * prom-client's default process metrics. One registry per server instance.
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { SlowClientFigures } from './fanout/hub.js';
 import type { ClassifiedEntry } from './ingest/classify.js';
 import type { SourceStatus } from './ingest/ingest-loop.js';
 
@@ -28,6 +29,17 @@ export class Metrics {
   readonly #slowDisconnects = new Counter({
     name: 'keywatch_ws_slow_client_disconnects_total', help: 'Clients disconnected (1013) for not reading fast enough.', registers: [this.registry],
   });
+  readonly #clientsBehind = new Gauge({
+    name: 'keywatch_ws_clients_behind', help: 'Clients reading behind: their metric updates are held and merged until they catch up.',
+    registers: [this.registry],
+  });
+  readonly #maxBuffered = new Gauge({
+    name: 'keywatch_ws_client_buffered_bytes_max', help: 'Largest unsent data queued for one client.', registers: [this.registry],
+  });
+  readonly #maxReadLag = new Gauge({
+    name: 'keywatch_ws_client_read_lag_seconds_max', help: 'How far behind the slowest client reads (age of its unanswered lag probe).',
+    registers: [this.registry],
+  });
   /** Hub totals already added to the counters (the hot path counts in plain numbers; scrapes add the difference). */
   #counted = { framesSent: 0, slowDisconnects: 0 };
 
@@ -46,7 +58,10 @@ export class Metrics {
   }
 
   /** Takes the Hub's figures at scrape time. */
-  setFanout(stats: { framesSent: number; slowDisconnects: number }, clientsByRole: Record<string, number>): void {
+  setFanout(stats: { framesSent: number; slowDisconnects: number }, clientsByRole: Record<string, number>, slow: SlowClientFigures): void {
+    this.#clientsBehind.set(slow.behind);
+    this.#maxBuffered.set(slow.maxBufferedBytes);
+    this.#maxReadLag.set(slow.maxReadLagMs / 1000);
     this.#framesSent.inc(stats.framesSent - this.#counted.framesSent);
     this.#slowDisconnects.inc(stats.slowDisconnects - this.#counted.slowDisconnects);
     this.#counted = { ...stats };

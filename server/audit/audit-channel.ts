@@ -26,6 +26,11 @@ export class AuditChannel implements ChannelFeed {
     return { entries: page.entries.map(auditEntryView) };
   }
 
+  /** Updates carry new entries, newest first: merged, the newer ones go first. */
+  merge(older: unknown, newer: unknown): AuditData {
+    return { entries: [...(newer as AuditData).entries, ...(older as AuditData).entries] };
+  }
+
   async tick(): Promise<ViewData | null> {
     const page = await this.#log.list({ limit: 50 });
     const newest = page.entries[0]?.id ?? null;

@@ -20,4 +20,10 @@ export interface ChannelFeed {
    * order; null when the cursor cannot be honoured (the client then gets the snapshot).
    */
   resume?(view: ChannelView, cursor: string): Promise<{ data: unknown; missed: unknown[] } | null>;
+  /**
+   * Merges two updates for a client that fell behind (`older` held, `newer` just made)
+   * into one that means the same as both in order, without changing either. Without it
+   * the newer replaces the older: right for channels whose updates are whole states.
+   */
+  merge?(older: unknown, newer: unknown): unknown;
 }

@@ -1,6 +1,6 @@
 /**
  * One connected WebSocket client: who it is, what it subscribed to, and the guards on
- * what it may send (message rate) and what it may be sent (buffer bound).
+ * what it may send (message rate) and what it may be sent (buffer bound, read lag).
  */
 import type { WebSocket } from 'ws';
 import type { ChannelName } from '../../shared/protocol.js';
@@ -20,6 +20,17 @@ export class ClientConnection {
   readonly catchingUp = new Map<ChannelName, string[]>();
   /** Whether the socket answered the last heartbeat ping. */
   alive = true;
+  /**
+   * Metric updates held while the client is behind, merged per channel (see
+   * `ChannelFeed.merge`), and sent as one update per channel once it has caught up.
+   */
+  readonly heldUpdates = new Map<ChannelName, unknown>();
+  /**
+   * When the unanswered read-lag probe was sent, or null. The probe is a ping queued
+   * behind everything sent before it, so its pong says the client has read all that:
+   * its age is how far behind the client's reading is, whatever the kernel buffers hold.
+   */
+  probeSentAtMs: number | null = null;
   #tokens = CLIENT_MESSAGES_PER_SECOND * 2;
   #refilledAtMs: number;
 
@@ -27,6 +38,11 @@ export class ClientConnection {
     this.socket = socket;
     this.identity = identity;
     this.#refilledAtMs = nowMs;
+  }
+
+  /** How long the client has been reading behind: the age of its unanswered probe (0 when none). */
+  readLagMs(nowMs: number): number {
+    return this.probeSentAtMs === null ? 0 : nowMs - this.probeSentAtMs;
   }
 
   /** Token bucket: false when the client is sending faster than allowed. */

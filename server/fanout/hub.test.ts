@@ -6,8 +6,9 @@ import type { OverviewData } from '../../shared/overview.js';
 import type { OverviewFeed } from '../overview/overview-feed.js';
 import type { Role } from '../../shared/channels.js';
 import type { Identity } from '../auth/auth-service.js';
-import { OverviewChannel } from '../overview/overview-channel.js';
-import { Hub } from './hub.js';
+import { emptyPoint } from '../../shared/overview.js';
+import { mergeOverviewUpdates, OverviewChannel } from '../overview/overview-channel.js';
+import { BEHIND_AFTER_MS, Hub } from './hub.js';
 
 /** A stand-in socket that records what it is sent (the Hub only needs this much of ws). */
 class FakeSocket extends EventEmitter {
@@ -23,7 +24,14 @@ class FakeSocket extends EventEmitter {
     this.closed = code;
     this.readyState = 3;
   }
-  ping(): void {}
+  readonly pings: Buffer[] = [];
+  ping(payload?: Buffer): void {
+    if (payload) this.pings.push(payload);
+  }
+  /** Answers every ping so far, as a client that has read everything does. */
+  pong(): void {
+    for (const payload of this.pings.splice(0)) this.emit('pong', payload);
+  }
   terminate(): void {
     this.readyState = 3;
   }
@@ -37,7 +45,8 @@ const feed = { tick: async () => data, snapshot: () => data, openAlerts: () => d
 
 function hub(clientBufferBytes = 1024): Hub {
   return new Hub({
-    feeds: { overview: new OverviewChannel({ feed, kAnon: 5, latenessMs: 10_000, watermarkMs: () => null }) }, mode: 'embedded', tickMs: 250, clientBufferBytes, log: pino({ level: 'silent' }),
+    feeds: { overview: new OverviewChannel({ feed, kAnon: 5, latenessMs: 10_000, watermarkMs: () => null }) }, mode: 'embedded', tickMs: 250, clientBufferBytes,
+    clientLagMs: 10_000, log: pino({ level: 'silent' }),
     status: () => ({ source: 'up', sinceMs: 5, lagMs: 0, reason: null }),
   });
 }
@@ -95,6 +104,70 @@ describe('Hub', () => {
     expect(slow.closed).toBe(1013);
   });
 
+  it('holds a lagging client\'s updates merged per second, sends status at once, and catches it up in one update', async () => {
+    let nowMs = 0;
+    const updates: OverviewData[] = [];
+    const queued = {
+      snapshot: async () => data,
+      tick: async () => {
+        const next = updates.shift();
+        return next ? () => next : null;
+      },
+      merge: (older: unknown, newer: unknown) => mergeOverviewUpdates(older as OverviewData, newer as OverviewData),
+    };
+    const target = new Hub({
+      feeds: { overview: queued }, mode: 'embedded', tickMs: 250, clientBufferBytes: 1 << 20, clientLagMs: 3000,
+      log: pino({ level: 'silent' }), status: () => ({ source: 'up', sinceMs: 5, lagMs: 0, reason: null }), now: () => nowMs,
+    });
+    const [reader, lagger] = [new FakeSocket(), new FakeSocket()];
+    for (const socket of [reader, lagger]) {
+      target.accept(socket as unknown as WebSocket, identity('u', 'admin'));
+      socket.receive({ type: 'subscribe', channels: ['overview'] });
+    }
+    await flush();
+    const point = (t: number, events: number) => ({ ...emptyPoint(t), events });
+    const counts = { critical: 0, high: 0, warning: 0, info: 0 };
+    const sentUpdates = (socket: FakeSocket) => socket.sent.map((frame) => JSON.parse(frame) as { type: string; data?: OverviewData }).filter((message) => message.type === 'update');
+
+    target.probe();
+    reader.pong();
+    nowMs = BEHIND_AFTER_MS;
+    updates.push({ resolutionMs: 1000, points: [point(1000, 1)], openAlerts: counts });
+    updates.push({ resolutionMs: 1000, points: [point(1000, 2), point(2000, 5)], openAlerts: { ...counts, high: 1 } });
+    await target.tick();
+    await target.tick();
+    expect(sentUpdates(reader)).toHaveLength(2);
+    expect(sentUpdates(lagger)).toHaveLength(0);
+    expect(target.slowClients()).toMatchObject({ behind: 1, maxReadLagMs: BEHIND_AFTER_MS });
+
+    target.broadcastStatus({ source: 'down', sinceMs: 9, lagMs: 0, reason: 'test' });
+    expect(JSON.parse(lagger.sent.at(-1)!)).toMatchObject({ type: 'status', source: 'down' });
+
+    lagger.pong();
+    const caughtUp = sentUpdates(lagger);
+    expect(caughtUp).toHaveLength(1);
+    expect(caughtUp[0]!.data).toEqual({ resolutionMs: 1000, points: [point(1000, 2), point(2000, 5)], openAlerts: { ...counts, high: 1 } });
+    expect(target.slowClients().behind).toBe(0);
+  });
+
+  it('disconnects a client whose reading stays behind past the lag bound (1013)', () => {
+    let nowMs = 0;
+    const target = new Hub({
+      feeds: {}, mode: 'embedded', tickMs: 250, clientBufferBytes: 1 << 20, clientLagMs: 3000,
+      log: pino({ level: 'silent' }), status: () => ({ source: 'up', sinceMs: 5, lagMs: 0, reason: null }), now: () => nowMs,
+    });
+    const [reader, stuck] = [new FakeSocket(), new FakeSocket()];
+    for (const socket of [reader, stuck]) target.accept(socket as unknown as WebSocket, identity('u', 'admin'));
+    for (nowMs = 0; nowMs <= 4000; nowMs += 1000) {
+      target.probe();
+      reader.pong();
+    }
+    expect(stuck.closed).toBe(1013);
+    expect(reader.closed).toBeNull();
+    expect(target.stats.slowDisconnects).toBe(1);
+    expect(target.clientCount).toBe(1);
+  });
+
   it('sends nothing that is not in the protocol, and logs the field path without its value', async () => {
     const logged: unknown[] = [];
     const log = pino({ level: 'error' }, { write: (line: string) => logged.push(JSON.parse(line)) });
@@ -103,7 +176,7 @@ describe('Hub', () => {
       tick: async () => () => ({ ...data, points: [{ t: 5, gap: true, text: 'RAW-KEYSTROKES' }] }),
     };
     const target = new Hub({
-      feeds: { overview: leaky }, mode: 'embedded', tickMs: 250, clientBufferBytes: 1024, log,
+      feeds: { overview: leaky }, mode: 'embedded', tickMs: 250, clientBufferBytes: 1024, clientLagMs: 10_000, log,
       status: () => ({ source: 'up', sinceMs: 5, lagMs: 0, reason: null }),
     });
     const socket = new FakeSocket();

@@ -1,6 +1,14 @@
 /**
  * The fan-out hub: clients, their channel subscriptions, and the tick that pushes
  * updates. Every frame is serialised once and the same string sent to every subscriber.
+ *
+ * Slow clients: a read-lag probe (a ping queued behind what was sent) tells how far
+ * behind each client reads. A client behind, or whose unsent data passes a soft limit,
+ * has its metric updates held and merged per channel (per second for `overview`) and
+ * sent as one once it catches up: nothing is dropped, and it costs the others nothing.
+ * Alert events and status are never held. A client behind for longer than
+ * `clientLagMs`, or whose unsent data passes `clientBufferBytes`, is disconnected with
+ * 1013 and resumes.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
@@ -20,12 +28,29 @@ const clientMessage = TypeCompiler.Compile(ClientMessage);
 
 const CHANNEL_VIEWS: readonly ChannelView[] = ['full', 'k-anonymised'];
 
+/** A client whose probe is unanswered this long is behind: its metric updates are held and merged. */
+export const BEHIND_AFTER_MS = 500;
+/** Payload of the read-lag probe's ping (the heartbeat's ping has none). */
+const PROBE_PAYLOAD = Buffer.from('lag');
+/** Unsent data above which a client is behind, at most: a quarter of the disconnect bound. */
+const SOFT_BUFFER_BYTES = 64 * 1024;
+
+/** The Hub's view of its slowest clients, for /metrics. */
+export interface SlowClientFigures {
+  behind: number;
+  maxBufferedBytes: number;
+  maxReadLagMs: number;
+}
+
 export interface HubOptions {
   /** The channels this server serves; the others in the protocol are answered `unknown_channel`. */
   feeds: Partial<Record<ChannelName, ChannelFeed>>;
   mode: 'redis' | 'embedded';
   tickMs: number;
+  /** Unsent data past which a client is disconnected (1013). */
   clientBufferBytes: number;
+  /** Read lag past which a client is disconnected (1013). */
+  clientLagMs: number;
   status: () => SourceStatus;
   log: FastifyBaseLogger;
   now?: () => number;
@@ -39,10 +64,14 @@ export class Hub {
   readonly stats = { framesSent: 0, slowDisconnects: 0 };
   /** Snapshot frames per channel and role view, encoded once and reused until the channel's next update. */
   readonly #snapshotFrames = new Map<string, Promise<string>>();
+  /** Clients with held updates. */
+  readonly #holding = new Set<ClientConnection>();
+  readonly #softBufferBytes: number;
 
   constructor(options: HubOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#softBufferBytes = Math.min(SOFT_BUFFER_BYTES, Math.floor(options.clientBufferBytes / 4));
   }
 
   get clientCount(): number {
@@ -54,10 +83,14 @@ export class Hub {
     const client = new ClientConnection(socket, identity, this.#now());
     this.#clients.add(client);
     socket.on('message', (data, isBinary) => this.#onMessage(client, data, isBinary));
-    socket.on('pong', () => {
+    socket.on('pong', (data) => {
       client.alive = true;
+      if (client.probeSentAtMs !== null && data.equals(PROBE_PAYLOAD)) {
+        client.probeSentAtMs = null;
+        this.#flushHeld(client);
+      }
     });
-    socket.on('close', () => this.#clients.delete(client));
+    socket.on('close', () => this.#forget(client));
     socket.on('error', (error) => this.#options.log.debug({ err: error.message }, 'websocket error'));
     const hello: HelloMessage = {
       type: 'hello', protocol: PROTOCOL_VERSION, user: identity.user, role: identity.role,
@@ -69,6 +102,7 @@ export class Hub {
 
   /** Runs one tick of every feed and pushes each update to its channel's subscribers. */
   async tick(): Promise<void> {
+    const now = this.#now();
     for (const [channel, feed] of Object.entries(this.#options.feeds) as [ChannelName, ChannelFeed][]) {
       let update: ViewData | null;
       try {
@@ -80,19 +114,86 @@ export class Hub {
       }
       if (update === null) continue;
       for (const view of CHANNEL_VIEWS) this.#snapshotFrames.delete(`${channel}:${view}`);
-      const frames = new Map<ChannelView, string | null>();
+      const prepared = new Map<ChannelView, { data: unknown; frame: string | null }>();
       for (const client of this.#clients) {
         if (!client.channels.has(channel)) continue;
         const view = channelViewFor(client.identity.role);
-        let frame = frames.get(view);
-        if (frame === undefined) {
+        let forView = prepared.get(view);
+        if (forView === undefined) {
           const data = update(view);
-          frame = data === undefined ? null : this.#encode({ type: 'update', channel, data });
-          frames.set(view, frame);
+          forView = { data, frame: data === undefined ? null : this.#encode({ type: 'update', channel, data }) };
+          prepared.set(view, forView);
         }
-        if (frame !== null) this.#send(client, frame);
+        if (forView.frame === null) continue;
+        if (client.heldUpdates.has(channel) || this.#isBehind(client, now)) this.#hold(client, channel, feed, forView.data);
+        else this.#send(client, forView.frame);
       }
     }
+    for (const client of this.#holding) if (!this.#isBehind(client, now)) this.#flushHeld(client);
+  }
+
+  /**
+   * Sends each client without one a read-lag probe; disconnects (1013) a client whose
+   * probe has gone unanswered for longer than `clientLagMs`.
+   */
+  probe(): void {
+    const now = this.#now();
+    for (const client of this.#clients) {
+      if (client.probeSentAtMs === null) {
+        if (client.socket.readyState !== client.socket.OPEN) continue;
+        client.probeSentAtMs = now;
+        client.socket.ping(PROBE_PAYLOAD);
+      } else if (now - client.probeSentAtMs > this.#options.clientLagMs) {
+        this.#disconnectSlow(client);
+      }
+    }
+  }
+
+  /** How many clients are behind, and the worst unsent data and read lag (for /metrics). */
+  slowClients(): SlowClientFigures {
+    const now = this.#now();
+    const figures: SlowClientFigures = { behind: 0, maxBufferedBytes: 0, maxReadLagMs: 0 };
+    for (const client of this.#clients) {
+      if (this.#isBehind(client, now)) figures.behind += 1;
+      figures.maxBufferedBytes = Math.max(figures.maxBufferedBytes, client.socket.bufferedAmount);
+      figures.maxReadLagMs = Math.max(figures.maxReadLagMs, client.readLagMs(now));
+    }
+    return figures;
+  }
+
+  #isBehind(client: ClientConnection, now: number): boolean {
+    return client.readLagMs(now) >= BEHIND_AFTER_MS || client.socket.bufferedAmount > this.#softBufferBytes;
+  }
+
+  /** Holds `data` for a client that is behind, merged into what it already holds of the channel. */
+  #hold(client: ClientConnection, channel: ChannelName, feed: ChannelFeed, data: unknown): void {
+    const held = client.heldUpdates.get(channel);
+    client.heldUpdates.set(channel, held === undefined || !feed.merge ? data : feed.merge(held, data));
+    this.#holding.add(client);
+  }
+
+  /** Sends a client that caught up what it holds, one update per channel. */
+  #flushHeld(client: ClientConnection): void {
+    if (client.heldUpdates.size === 0 || this.#isBehind(client, this.#now())) return;
+    const held = [...client.heldUpdates];
+    client.heldUpdates.clear();
+    this.#holding.delete(client);
+    for (const [channel, data] of held) {
+      if (!client.channels.has(channel)) continue;
+      const frame = this.#encode({ type: 'update', channel, data });
+      if (frame !== null) this.#send(client, frame);
+    }
+  }
+
+  #disconnectSlow(client: ClientConnection): void {
+    client.socket.close(CloseCode.tryAgainLater, 'slow client, reconnect');
+    this.#forget(client);
+    this.stats.slowDisconnects += 1;
+  }
+
+  #forget(client: ClientConnection): void {
+    this.#clients.delete(client);
+    this.#holding.delete(client);
   }
 
   /** Tells every client the source's state (called on every change). */
@@ -106,7 +207,7 @@ export class Hub {
     for (const client of this.#clients) {
       if (!client.alive) {
         client.socket.terminate();
-        this.#clients.delete(client);
+        this.#forget(client);
         continue;
       }
       client.alive = false;
@@ -120,7 +221,7 @@ export class Hub {
     for (const client of this.#clients) {
       if (!matches(client.identity)) continue;
       client.socket.close(code, reason);
-      this.#clients.delete(client);
+      this.#forget(client);
       closed += 1;
     }
     return closed;
@@ -142,6 +243,7 @@ export class Hub {
   closeAll(code: number, reason: string): void {
     for (const client of this.#clients) client.socket.close(code, reason);
     this.#clients.clear();
+    this.#holding.clear();
   }
 
   #onMessage(client: ClientConnection, data: RawData, isBinary: boolean): void {
@@ -162,7 +264,10 @@ export class Hub {
       return;
     }
     if (parsed.type === 'unsubscribe') {
-      for (const name of parsed.channels) client.channels.delete(name as ChannelName);
+      for (const name of parsed.channels) {
+        client.channels.delete(name as ChannelName);
+        client.heldUpdates.delete(name as ChannelName);
+      }
       return;
     }
     for (const name of parsed.channels) this.#subscribe(client, name, parsed.resume?.[name]);
@@ -268,9 +373,7 @@ export class Hub {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > this.#options.clientBufferBytes) {
       // A client that does not read is disconnected rather than buffered without bound.
-      socket.close(CloseCode.tryAgainLater, 'slow client, reconnect');
-      this.#clients.delete(client);
-      this.stats.slowDisconnects += 1;
+      this.#disconnectSlow(client);
       return;
     }
     socket.send(frame);

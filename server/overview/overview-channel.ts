@@ -53,6 +53,11 @@ export class OverviewChannel implements ChannelFeed {
     return (view) => (view === 'full' ? update ?? undefined : manager.points.length > 0 ? manager : undefined);
   }
 
+  /** A point replaces any earlier one with the same `t` (protocol): merged per second, newest wins, none dropped. */
+  merge(older: unknown, newer: unknown): OverviewData {
+    return mergeOverviewUpdates(older as OverviewData, newer as OverviewData);
+  }
+
   /** Start of the newest second that can no longer change, by the reader's watermark. */
   #finalThrough(): number {
     const watermark = this.#options.watermarkMs();
@@ -63,4 +68,12 @@ export class OverviewChannel implements ChannelFeed {
   #forManager(point: OverviewPoint): OverviewPoint {
     return managerOverviewPoint(this.#options.kAnon, point);
   }
+}
+
+/** One update with every second of both, the newer figures winning, in time order. */
+export function mergeOverviewUpdates(older: OverviewData, newer: OverviewData): OverviewData {
+  const bySecond = new Map<number, OverviewPoint>();
+  for (const point of older.points) bySecond.set(point.t, point);
+  for (const point of newer.points) bySecond.set(point.t, point);
+  return { ...newer, points: [...bySecond.values()].sort((a, b) => a.t - b.t) };
 }

@@ -19,6 +19,9 @@ import { PipelineChannel } from '../pipeline/pipeline-channel.js';
 import { CollectorsChannel } from '../teams/collectors-channel.js';
 import { TeamsChannel } from '../teams/teams-channel.js';
 
+/** How often each client's read lag is probed (a ping whose pong comes back once it has read everything before it). */
+const READ_LAG_PROBE_MS = 1000;
+
 declare module 'fastify' {
   interface FastifyInstance {
     hub: Hub;
@@ -51,6 +54,7 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     mode: pipeline.mode,
     tickMs: config.tickMs,
     clientBufferBytes: config.clientBufferBytes,
+    clientLagMs: config.clientLagMs,
     status: () => pipeline.ingest.status,
     log: fastify.log,
   });
@@ -83,6 +87,7 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
 
   let tickTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
+  let probeTimer: NodeJS.Timeout | undefined;
   let ticking = false;
   const tick = async (): Promise<void> => {
     // A slow store read must not stack ticks on top of each other.
@@ -137,6 +142,7 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     }
     unsubscribeAuth = await fastify.auth.store.subscribe(onAuthEvent);
     tickTimer = setInterval(() => void tick(), config.tickMs);
+    probeTimer = setInterval(() => hub.probe(), READ_LAG_PROBE_MS);
     heartbeatTimer = setInterval(() => {
       hub.heartbeat();
       revalidate().catch((error: Error) => fastify.log.debug({ err: error.message }, 'session re-check failed; next heartbeat'));
@@ -145,6 +151,7 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
   fastify.addHook('preClose', async () => {
     clearInterval(tickTimer);
     clearInterval(heartbeatTimer);
+    clearInterval(probeTimer);
     unsubscribeStatus();
     unsubscribeAuth();
     unsubscribeAlerts();

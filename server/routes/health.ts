@@ -20,7 +20,7 @@ export default async function healthRoutes(fastify: FastifyInstance): Promise<vo
     }
     const { metrics, hub, pipeline } = fastify;
     metrics.setSource(pipeline.ingest.status);
-    metrics.setFanout(hub.stats, hub.clientsByRole());
+    metrics.setFanout(hub.stats, hub.clientsByRole(), hub.slowClients());
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 }
