@@ -39,6 +39,8 @@ export const PipelineData = Type.Object(
     recentDeadLetters: Type.Array(DeadLetterView),
     clients: Type.Record(Type.String(), Count),
     instances: Type.Array(Type.Object({ id: Type.String(), startedAt: Count, lastSeen: Count }, { additionalProperties: false })),
+    /** Set once the source came back without its data (its epoch marker replaced), while this server runs. */
+    dataLoss: Type.Union([Type.Object({ detectedAt: Count, epochStartedAt: Count }, { additionalProperties: false }), Type.Null()]),
   },
   { additionalProperties: false },
 );

@@ -2,22 +2,25 @@
  * Redis adapter of the AlertStore port. Keys under the prefix P:
  *   P alerts:state   the alert book and rule engine state (JSON)
  *   P alert-events   every transition, `e` = the event JSON; MAXLEN ~ ALERT_EVENTS_KEPT
+ * A resume id from before the current epoch (`P epoch`, see pipeline/epoch-watch.ts) is
+ * not honoured: the events after it were lost with the data, whatever the stream holds now.
  */
 import type { AlertEvent } from '../../shared/alerts.js';
 import type { NewAlertEvent } from '../alerts/alert-book.js';
 import { whenReady, type RedisClient } from '../ingest/redis-connection.js';
 import { compareStreamIds } from '../ingest/stream-source.js';
+import { epochStartedAt } from '../pipeline/epoch-watch.js';
 import { ALERT_EVENTS_KEPT, type AlertStore, type SavedAlertState } from './alert-store.js';
 
 const STREAM_ID = /^\d{1,15}-\d{1,15}$/;
 
 export class RedisAlertStore implements AlertStore {
   readonly #client: RedisClient;
-  readonly #keys: { state: string; events: string };
+  readonly #keys: { state: string; events: string; epoch: string };
 
   constructor(client: RedisClient, prefix: string) {
     this.#client = client;
-    this.#keys = { state: `${prefix}alerts:state`, events: `${prefix}alert-events` };
+    this.#keys = { state: `${prefix}alerts:state`, events: `${prefix}alert-events`, epoch: `${prefix}epoch` };
   }
 
   async load(): Promise<SavedAlertState | null> {
@@ -49,6 +52,7 @@ export class RedisAlertStore implements AlertStore {
     const newest = await this.lastEventId();
     // The id must lie within what is kept: from just before the oldest kept event to the newest.
     if (newest === null || compareStreamIds(id, newest) > 0) return null;
+    if (Number(id.split('-')[0]) < epochStartedAt(await this.#client.get(this.#keys.epoch))) return null;
     if (oldest[0] && compareStreamIds(id, oldest[0][0]) < 0 && !(await this.#isJustBefore(id, oldest[0][0]))) return null;
     const entries = (await this.#client.sendCommand(['XRANGE', this.#keys.events, `(${id}`, '+'])) as [string, string[]][];
     return entries.map(([entryId, fields]) => ({ ...(JSON.parse(fields[1] ?? '{}') as NewAlertEvent), id: entryId }));

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertError } from './alert-error.js';
 import { AlertBook, type NewAlertEvent } from './alert-book.js';
 import type { AlertRuleName } from './catalog.js';
-import { raise, clear, type AlertSignal } from './signal.js';
+import { raise, clear, raiseForPerson, type AlertSignal } from './signal.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2025, 2, 3, 10, 0, 0);
@@ -318,5 +318,34 @@ describe('state', () => {
     }
     advance(2000);
     expect(book.alerts().map((alert) => alert.id)).toEqual(['alert-6', 'alert-5', 'alert-4']);
+  });
+});
+
+describe('a condition raise that waits for a person (source_down reporting lost data)', () => {
+  const down = () => raise('source_down', { stream: 'kw:*' }, 'not read for 12 s', now);
+  const downCleared = () => clear('source_down', { stream: 'kw:*' }, 'read again', now);
+  const lost = () => raiseForPerson('source_down', { stream: 'kw:*' }, 'Redis came back without its data', now);
+
+  it('never resolves by itself, opened that way or turned that way', () => {
+    book.signal(lost());
+    book.signal(downCleared());
+    advance(24 * 60 * MINUTE);
+    expect(book.get('alert-1')).toMatchObject({ state: 'firing' });
+
+    book.signal(down());
+    expect(book.openAlerts()).toHaveLength(1);
+    book.resolve('alert-1', { by: 'alice', note: 'restored the backup' });
+    book.signal(down());
+    book.signal(lost());
+    book.signal(downCleared());
+    advance(24 * 60 * MINUTE);
+    expect(book.get('alert-2')).toMatchObject({ state: 'firing', summary: 'Redis came back without its data' });
+  });
+
+  it('an ordinary source_down still resolves once cleared', () => {
+    book.signal(down());
+    book.signal(downCleared());
+    advance(book.settings.autoResolveMs + 1000);
+    expect(book.get('alert-1')).toMatchObject({ state: 'resolved' });
   });
 });

@@ -120,6 +120,7 @@ export class AlertBook {
       alert.severity = signal.severity;
       open.lastRaisedAt = now;
       open.clearedAt = null;
+      if (signal.waitsForPerson) open.lifecycle = 'event';
       this.#emit(open, 'repeated', now, events);
       return events;
     }
@@ -139,7 +140,7 @@ export class AlertBook {
     };
     alert.silenced = this.#isSilenced(alert);
     const record: AlertRecord = {
-      alert, key, lifecycle: RULE_CATALOG[signal.rule].lifecycle, openedAt: now, lastRaisedAt: now, clearedAt: null,
+      alert, key, lifecycle: signal.waitsForPerson ? 'event' : RULE_CATALOG[signal.rule].lifecycle, openedAt: now, lastRaisedAt: now, clearedAt: null,
       escalated: false, lastEmittedAt: null, pending: null,
     };
     this.#records.set(alert.id, record);

@@ -16,11 +16,22 @@ export interface AlertSignal {
   /** When it was observed: event time of the entry, or the end of the minute judged. */
   readonly at: number;
   readonly kind: SignalKind;
+  /**
+   * Set to `event` when this raise must wait for a person even though its rule is a
+   * condition rule (a `source_down` that reports lost data): the alert then never
+   * resolves by itself, whatever its rule's clears say.
+   */
+  readonly waitsForPerson?: true;
 }
 
 /** A `raise` signal with the catalog's severity; labels whose value is null are left out. */
 export function raise(rule: AlertRuleName, labels: Readonly<Record<string, string | null>>, summary: string, at: number): AlertSignal {
   return { rule, severity: RULE_CATALOG[rule].severity, labels: presentLabels(labels), summary, at, kind: 'raise' };
+}
+
+/** A `raise` that waits for a person (see `AlertSignal.waitsForPerson`). */
+export function raiseForPerson(rule: AlertRuleName, labels: Readonly<Record<string, string | null>>, summary: string, at: number): AlertSignal {
+  return { ...raise(rule, labels, summary, at), waitsForPerson: true };
 }
 
 /** A `clear` signal: the condition behind these labels no longer holds. */

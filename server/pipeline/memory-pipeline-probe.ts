@@ -8,6 +8,7 @@ export class MemoryPipelineProbe implements PipelineProbe {
   readonly #prefix: string;
   readonly #group: string;
   #self: InstanceRecord | null = null;
+  #epoch: string | null = null;
 
   constructor(streams: MemoryStreams, prefix: string, group: string) {
     this.#streams = streams;
@@ -25,5 +26,11 @@ export class MemoryPipelineProbe implements PipelineProbe {
 
   async instances(): Promise<InstanceRecord[]> {
     return this.#self ? [this.#self] : [];
+  }
+
+  /** The embedded streams live and die with the process: their epoch never changes under it. */
+  async claimEpoch(candidate: string): Promise<string> {
+    this.#epoch ??= candidate;
+    return this.#epoch;
   }
 }

@@ -9,6 +9,7 @@ import type { ClassifiedEntry } from '../ingest/classify.js';
 import type { SourceStatus } from '../ingest/ingest-loop.js';
 import type { InputStream } from '../ingest/stream-source.js';
 import type { OverviewStore } from '../overview/overview-store.js';
+import type { DataLoss } from './epoch-watch.js';
 import type { PipelineProbe } from './pipeline-probe.js';
 
 /** Window over which ingest rates are averaged. */
@@ -22,6 +23,8 @@ export interface PipelineChannelOptions {
   startedAt: number;
   status: () => SourceStatus;
   clientsByRole: () => Record<string, number>;
+  /** The newest loss of the source's data this instance saw. */
+  dataLoss: () => DataLoss | null;
   now?: () => number;
 }
 
@@ -57,7 +60,7 @@ export class PipelineChannel implements ChannelFeed {
   }
 
   async #refresh(): Promise<PipelineData> {
-    const { store, probe, instanceId, startedAt, status, clientsByRole } = this.#options;
+    const { store, probe, instanceId, startedAt, status, clientsByRole, dataLoss } = this.#options;
     const now = this.#now();
     this.#refreshedAt = now;
     await probe.heartbeat({ id: instanceId, startedAt, lastSeen: now });
@@ -71,6 +74,7 @@ export class PipelineChannel implements ChannelFeed {
       recentDeadLetters: deadLetters,
       clients: clientsByRole(),
       instances,
+      dataLoss: dataLoss(),
     };
   }
 

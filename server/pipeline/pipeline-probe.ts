@@ -1,6 +1,7 @@
 /**
  * Port: what the pipeline view needs to know about the source beyond the reader's own
- * state — the consumer group's backlog, and which server instances are alive.
+ * state — the consumer group's backlog, which server instances are alive, and the
+ * epoch marker that tells whether the source's data is still the data it was.
  * Implementations: `redis-pipeline-probe.ts`, `memory-pipeline-probe.ts`.
  */
 import type { InputStream } from '../ingest/stream-source.js';
@@ -28,4 +29,9 @@ export interface PipelineProbe {
   heartbeat(instance: InstanceRecord): Promise<void>;
   /** The instances seen within INSTANCE_STALE_MS. */
   instances(): Promise<InstanceRecord[]>;
+  /**
+   * The source's epoch marker: the one there, or `candidate` when there was none (then
+   * stored, atomically, so that concurrent instances agree on one).
+   */
+  claimEpoch(candidate: string): Promise<string>;
 }

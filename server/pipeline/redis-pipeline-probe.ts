@@ -1,4 +1,7 @@
-/** Redis adapter of the PipelineProbe port: XINFO GROUPS, and instances in the hash `P instances`. */
+/**
+ * Redis adapter of the PipelineProbe port: XINFO GROUPS, instances in the hash
+ * `P instances`, and the epoch marker in the string `P epoch`.
+ */
 import { flatPairs, whenReady, type RedisClient } from '../ingest/redis-connection.js';
 import { INPUT_STREAMS } from '../ingest/stream-source.js';
 import { INSTANCE_STALE_MS, type InstanceRecord, type PipelineProbe, type StreamBacklog } from './pipeline-probe.js';
@@ -46,6 +49,13 @@ export class RedisPipelineProbe implements PipelineProbe {
     await whenReady(this.#client);
     const now = Date.now();
     return (await this.#readAll()).filter((record) => record.lastSeen > now - INSTANCE_STALE_MS).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async claimEpoch(candidate: string): Promise<string> {
+    await whenReady(this.#client);
+    // SET … NX GET: the marker already there, or nil after storing ours — one step.
+    const existing = await this.#client.sendCommand(['SET', `${this.#prefix}epoch`, candidate, 'NX', 'GET']);
+    return existing === null ? candidate : String(existing);
   }
 
   async #readAll(): Promise<InstanceRecord[]> {

@@ -8,7 +8,9 @@ import type { FastifyInstance } from 'fastify';
 import { AlertCenter } from '../alerting/alert-center.js';
 import { OutageMinutes } from '../alerting/outage-minutes.js';
 import { PipelineRules } from '../alerting/pipeline-rules.js';
+import { raiseForPerson, type AlertSignal } from '../alerts/signal.js';
 import type { ClassifiedEntry } from '../ingest/classify.js';
+import type { DataLoss } from '../pipeline/epoch-watch.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,6 +37,7 @@ async function alertingPlugin(fastify: FastifyInstance): Promise<void> {
   });
   fastify.decorate('alerts', center);
   const pipelineRules = new PipelineRules(`${config.streamPrefix}*`);
+  pipeline.epoch.onLoss((loss) => center.signal([dataLossSignal(`${config.streamPrefix}*`, loss)]));
   const totals = { applied: 0, rejected: 0 };
   pipeline.onApplied((entries) => {
     totals.applied += entries.length;
@@ -75,6 +78,13 @@ async function alertingPlugin(fastify: FastifyInstance): Promise<void> {
     clearInterval(timer);
     await center.settled();
   });
+}
+
+/** `source_down` for data the source lost: it waits for a person, who decides whether to restore a backup. */
+function dataLossSignal(stream: string, loss: DataLoss): AlertSignal {
+  return raiseForPerson('source_down', { stream },
+    'Redis came back without its data (Keywatch\'s epoch marker was gone): entries not yet read, users, sessions, tokens, the audit trail and the alert history kept there before are lost. Everyone must sign in again. Restore a backup or accept the loss, then resolve this alert; run Redis with AOF persistence.',
+    loss.detectedAt);
 }
 
 export default fp(alertingPlugin, { name: 'keywatch-alerting', fastify: '5.x', dependencies: ['keywatch-pipeline', 'keywatch-auth'] });

@@ -34,7 +34,7 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
   let clientsByRole: () => Record<string, number> = () => ({});
   const pipelineChannel = new PipelineChannel({
     store: pipeline.backends.store, probe: pipeline.backends.probe, instanceId: config.instanceId, startedAt: Date.now(),
-    status: () => pipeline.ingest.status, clientsByRole: () => clientsByRole(),
+    status: () => pipeline.ingest.status, clientsByRole: () => clientsByRole(), dataLoss: () => pipeline.epoch.loss,
   });
   pipeline.onApplied((entries) => pipelineChannel.recordApplied(entries));
   const hub = new Hub({
@@ -102,6 +102,8 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     }
   };
   const unsubscribeStatus = pipeline.ingest.onStatus((status) => hub.broadcastStatus(status));
+  // Sessions and tokens were kept in the source that lost its data: no open socket's credentials hold any more.
+  const unsubscribeLoss = pipeline.epoch.onLoss(() => hub.closeWhere(() => true, CloseCode.policy, 'credentials lost with the server data; sign in again'));
   // Credentials that end anywhere (any instance) close their sockets here with 1008.
   let unsubscribeAuth: () => void = () => {};
   const onAuthEvent = (event: AuthEvent): void => {
@@ -153,6 +155,7 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     clearInterval(heartbeatTimer);
     clearInterval(probeTimer);
     unsubscribeStatus();
+    unsubscribeLoss();
     unsubscribeAuth();
     unsubscribeAlerts();
     fastify.server.off('upgrade', onUpgrade);
