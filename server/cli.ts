@@ -7,6 +7,7 @@ const USAGE = `Usage: keywatch <command> [options]
 Commands:
   serve       run the server (REDIS_URL set: Redis mode; unset: embedded mode with demo data)
   simulate    write realistic traffic into the streams of REDIS_URL (keywatch simulate --help)
+  replay      write the entries recorded in a JSONL file into the streams of REDIS_URL (keywatch replay --help)
   user        add, list, remove users and change their roles (keywatch user --help)
   token       create, list and revoke API tokens (keywatch token --help)
   audit       verify or export the audit trail (keywatch audit --help)
@@ -31,6 +32,13 @@ export async function main(argv: string[]): Promise<number> {
         process.once('SIGINT', () => stop.abort());
         process.once('SIGTERM', () => stop.abort());
         return await simulateCommand(rest, process.env, process.stdout, stop.signal);
+      }
+      case 'replay': {
+        const { replayCommand } = await import('./replay/command.js');
+        const stop = new AbortController();
+        process.once('SIGINT', () => stop.abort());
+        process.once('SIGTERM', () => stop.abort());
+        return await replayCommand(rest, process.env, process.stdout, stop.signal);
       }
       case 'user':
       case 'token': {
