@@ -1,9 +1,9 @@
 /**
  * The replay's progress bar: on a terminal one line rewritten in place, otherwise (a log
- * file, CI) a plain line at every tenth of the file and at least every few seconds. Same
- * refresh periods and terminal handling as `keywatch simulate`'s progress line.
+ * file, CI) a plain line at every tenth of the file and at least every few seconds. The
+ * terminal handling and the rate are `cli/progress-line.ts`'s, shared with `keywatch simulate`.
  */
-import { LOG_EVERY_MS, TTY_REFRESH_MS } from '../simulate/progress.js';
+import { LOG_EVERY_MS, ProgressLine, RateWindow, TTY_REFRESH_MS } from '../cli/progress-line.js';
 import type { ReplayStats } from './replayer.js';
 
 const BAR_WIDTH = 20;
@@ -33,22 +33,19 @@ export function formatReplayProgress(stats: ReplayStats, entriesPerSecond: numbe
 
 /** Writes the progress line periodically while a replay lasts. */
 export class ReplayProgress {
-  readonly #out: NodeJS.WritableStream;
-  readonly #tty: boolean;
+  readonly #line: ProgressLine;
   readonly #read: () => ReplayStats;
   readonly #totalBytes: number | undefined;
   readonly #verb: string;
-  readonly #startedMs = Date.now();
+  /** Entries per second, for the line. */
+  readonly #rate = new RateWindow(RATE_WINDOW_MS);
   #timer: NodeJS.Timeout | undefined;
-  #samples: { atMs: number; count: number }[] = [{ atMs: Date.now(), count: 0 }];
-  #wroteInPlace = false;
   #lastLoggedMs = Date.now();
   #lastLoggedTenth = 0;
 
   /** `read` returns the current totals; `totalBytes` is the file's size (undefined for standard input). */
   constructor(out: NodeJS.WritableStream, read: () => ReplayStats, totalBytes: number | undefined, verb: string) {
-    this.#out = out;
-    this.#tty = (out as Partial<NodeJS.WriteStream>).isTTY === true;
+    this.#line = new ProgressLine(out);
     this.#read = read;
     this.#totalBytes = totalBytes;
     this.#verb = verb;
@@ -56,45 +53,39 @@ export class ReplayProgress {
 
   /** Starts refreshing the line. */
   start(): void {
+    // Terminal refresh period even for a log: the tenths of the file are checked that often.
     this.#timer = setInterval(() => this.#tick(), TTY_REFRESH_MS);
     this.#timer.unref();
   }
 
   /** Ends a line left in place on a terminal, so that a message can follow on its own line. */
   breakLine(): void {
-    if (!this.#wroteInPlace) return;
-    this.#out.write('\n');
-    this.#wroteInPlace = false;
+    this.#line.breakLine();
   }
 
   /** Stops refreshing and writes the final line: `keywatch replay: <how> after 2.5 s: <progress>`. */
   finish(how: string): void {
     clearInterval(this.#timer);
     const stats = this.#read();
-    const seconds = Math.max((Date.now() - this.#startedMs) / 1000, 0.001);
-    this.breakLine();
-    this.#out.write(`keywatch replay: ${how} after ${seconds.toFixed(1)} s: ${formatReplayProgress(stats, stats.entries / seconds, this.#totalBytes, this.#verb)}\n`);
+    const seconds = this.#rate.elapsedSeconds();
+    this.#line.finish(`keywatch replay: ${how} after ${seconds.toFixed(1)} s: ${formatReplayProgress(stats, stats.entries / seconds, this.#totalBytes, this.#verb)}`);
   }
 
   #tick(): void {
     const stats = this.#read();
     const nowMs = Date.now();
-    this.#samples.push({ atMs: nowMs, count: stats.entries });
-    while (this.#samples.length > 2 && (this.#samples[1] as { atMs: number }).atMs <= nowMs - RATE_WINDOW_MS) this.#samples.shift();
-    const oldest = this.#samples[0] as { atMs: number; count: number };
-    const perSecond = ((stats.entries - oldest.count) * 1000) / Math.max(nowMs - oldest.atMs, 1);
-    const line = `keywatch replay: ${formatReplayProgress(stats, perSecond, this.#totalBytes, this.#verb)}`;
-    if (this.#tty) {
-      // \x1b[K clears what a longer previous line left behind.
-      this.#out.write(`\r${line}\x1b[K`);
-      this.#wroteInPlace = true;
-      return;
-    }
-    const tenth = this.#totalBytes ? Math.floor((stats.bytesDone / this.#totalBytes) * 10) : 0;
-    if (tenth > this.#lastLoggedTenth || nowMs - this.#lastLoggedMs >= LOG_EVERY_MS) {
-      this.#lastLoggedTenth = tenth;
-      this.#lastLoggedMs = nowMs;
-      this.#out.write(`${line}\n`);
-    }
+    // Sampled on every tick, logged or not, so the rate covers the whole window.
+    const perSecond = this.#rate.add(stats.entries, nowMs);
+    if (!this.#line.isTTY && !this.#dueInLog(stats.bytesDone, nowMs)) return;
+    this.#line.write(`keywatch replay: ${formatReplayProgress(stats, perSecond, this.#totalBytes, this.#verb)}`);
+  }
+
+  /** In a log, a line at every tenth of the file and at least every LOG_EVERY_MS; records it as written. */
+  #dueInLog(bytesDone: number, nowMs: number): boolean {
+    const tenth = this.#totalBytes ? Math.floor((bytesDone / this.#totalBytes) * 10) : 0;
+    if (tenth <= this.#lastLoggedTenth && nowMs - this.#lastLoggedMs < LOG_EVERY_MS) return false;
+    this.#lastLoggedTenth = tenth;
+    this.#lastLoggedMs = nowMs;
+    return true;
   }
 }

@@ -2,11 +2,9 @@
  * The simulator's progress line: on a terminal one line rewritten in place, otherwise
  * (a log file, CI) a plain line every few seconds.
  */
+import { LOG_EVERY_MS, ProgressLine, RateWindow, TTY_REFRESH_MS } from '../cli/progress-line.js';
 import type { SimulatorStats } from './simulator.js';
 
-/** How often the line is refreshed on a terminal, and written when output is not one. */
-export const TTY_REFRESH_MS = 500;
-export const LOG_EVERY_MS = 5_000;
 // The rate shown is averaged over this window, so that ticks do not make it jump.
 const RATE_WINDOW_MS = 5_000;
 
@@ -26,27 +24,23 @@ export function formatProgress(stats: SimulatorStats, collectPerSecond: number, 
 
 /** Writes the progress line periodically while a run lasts. */
 export class ProgressReporter {
-  readonly #out: NodeJS.WritableStream;
-  readonly #tty: boolean;
+  readonly #line: ProgressLine;
   readonly #read: () => SimulatorStats;
   readonly #totalCollectors: number;
-  readonly #startedMs = Date.now();
+  /** Collect entries per second, for the line. */
+  readonly #rate = new RateWindow(RATE_WINDOW_MS);
   #timer: NodeJS.Timeout | undefined;
-  /** Recent (time, collect entries) samples for the rate. */
-  #samples: { atMs: number; count: number }[] = [{ atMs: Date.now(), count: 0 }];
-  #wroteInPlace = false;
 
   /** `read` returns the current totals; nothing is written before `start()`. */
   constructor(out: NodeJS.WritableStream, read: () => SimulatorStats, totalCollectors: number) {
-    this.#out = out;
-    this.#tty = (out as Partial<NodeJS.WriteStream>).isTTY === true;
+    this.#line = new ProgressLine(out);
     this.#read = read;
     this.#totalCollectors = totalCollectors;
   }
 
   /** Starts refreshing the line. */
   start(): void {
-    this.#timer = setInterval(() => this.#write(), this.#tty ? TTY_REFRESH_MS : LOG_EVERY_MS);
+    this.#timer = setInterval(() => this.#tick(), this.#line.isTTY ? TTY_REFRESH_MS : LOG_EVERY_MS);
     this.#timer.unref();
   }
 
@@ -54,28 +48,16 @@ export class ProgressReporter {
   finish(): void {
     clearInterval(this.#timer);
     const stats = this.#read();
-    const seconds = Math.max((Date.now() - this.#startedMs) / 1000, 0.001);
-    if (this.#wroteInPlace) this.#out.write('\n');
-    this.#out.write(
+    const seconds = this.#rate.elapsedSeconds();
+    this.#line.finish(
       `keywatch simulate: stopped after ${seconds.toFixed(1)} s: ` +
-        `${formatProgress(stats, stats.collectEntries / seconds, this.#totalCollectors)}\n`,
+        `${formatProgress(stats, stats.collectEntries / seconds, this.#totalCollectors)}`,
     );
   }
 
-  #write(): void {
+  #tick(): void {
     const stats = this.#read();
-    const nowMs = Date.now();
-    this.#samples.push({ atMs: nowMs, count: stats.collectEntries });
-    while (this.#samples.length > 2 && (this.#samples[1] as { atMs: number }).atMs <= nowMs - RATE_WINDOW_MS) this.#samples.shift();
-    const oldest = this.#samples[0] as { atMs: number; count: number };
-    const perSecond = ((stats.collectEntries - oldest.count) * 1000) / Math.max(nowMs - oldest.atMs, 1);
-    const line = `keywatch simulate: ${formatProgress(stats, perSecond, this.#totalCollectors)}`;
-    if (this.#tty) {
-      // \x1b[K clears what a longer previous line left behind.
-      this.#out.write(`\r${line}\x1b[K`);
-      this.#wroteInPlace = true;
-    } else {
-      this.#out.write(`${line}\n`);
-    }
+    const perSecond = this.#rate.add(stats.collectEntries);
+    this.#line.write(`keywatch simulate: ${formatProgress(stats, perSecond, this.#totalCollectors)}`);
   }
 }
