@@ -65,7 +65,7 @@ export function openBackends(config: Config, log: FastifyBaseLogger): Backends {
   }
   const onConnectionError = (error: Error): void => log.debug({ err: error.message }, 'redis connection error');
   const client = openRedis({ url: config.redisUrl, failFastWhileDown: true, onError: onConnectionError });
-  const source = new RedisStreamSource({ url: config.redisUrl, ...common, onConnectionError });
+  const source = new RedisStreamSource({ url: config.redisUrl, ...common, claimIdleMs: config.claimIdleMs, onConnectionError });
   const accounts = new RedisAccountStore({ client, url: config.redisUrl, prefix: config.streamPrefix, sessionMaxMs: config.sessionMaxMs });
   return {
     mode: 'redis',

@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       redisUrl: null, host: '127.0.0.1', port: 8080, publicOrigin: 'http://127.0.0.1:8080', streamPrefix: 'kw:',
-      kAnon: 5, tickMs: 250, latenessMs: 10_000, clientBufferBytes: 1024 * 1024, clientLagMs: 10_000,
+      kAnon: 5, tickMs: 250, latenessMs: 10_000, clientBufferBytes: 1024 * 1024, clientLagMs: 10_000, claimIdleMs: 60_000,
     });
     expect(config.allowedOrigins).toEqual(['http://127.0.0.1:8080', 'http://localhost:8080']);
   });
@@ -21,6 +21,8 @@ describe('loadConfig', () => {
     ['KW_ALLOWED_ORIGINS', 'https://ok.example, ftp://bad.example'],
     ['KW_STREAM_PREFIX', 'kw prefix with spaces'],
     ['HOST', 'not a host!'],
+    ['KW_CLAIM_IDLE_MS', '500'],
+    ['KW_CLIENT_LAG_MS', 'soon'],
   ])('stops on a bad %s with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} `));
   });

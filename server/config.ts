@@ -21,6 +21,8 @@ export interface Config {
   historyMs: number;
   clientBufferBytes: number;
   clientLagMs: number;
+  /** Entries pending this long with another consumer of the group (a stopped instance) are taken over. */
+  claimIdleMs: number;
   /** Bound of every stream Keywatch writes itself (`kw:dlq`, change feed), by length. */
   dlqMaxLength: number;
   /** Name of this instance's consumer in the stream consumer groups; stable across restarts. */
@@ -124,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     historyMs: intVar(env, 'KW_HISTORY_MS', 20 * 60_000, minHistoryMs, 24 * 3_600_000),
     clientBufferBytes: intVar(env, 'KW_CLIENT_BUFFER_BYTES', 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     clientLagMs: intVar(env, 'KW_CLIENT_LAG_MS', 10_000, 1000, 600_000),
+    claimIdleMs: intVar(env, 'KW_CLAIM_IDLE_MS', 60_000, 1000, 86_400_000),
     dlqMaxLength: intVar(env, 'KW_DLQ_MAXLEN', 10_000, 100, 10_000_000),
     instanceId,
     simulatorCollectors: intVar(env, 'KW_SIM_COLLECTORS', 50, 1, 100_000),

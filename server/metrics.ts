@@ -21,6 +21,11 @@ export class Metrics {
     name: 'keywatch_ingest_raw_looking_fields_total', help: 'Unknown fields that looked like raw content.', registers: [this.registry],
   });
   readonly #sourceUp = new Gauge({ name: 'keywatch_source_up', help: '1 while the stream source is being read, else 0.', registers: [this.registry] });
+  readonly #trimmedUnread = new Counter({
+    name: 'keywatch_ingest_trimmed_unread_entries_total', help: 'Entries trimmed from the input streams by their producers before Keywatch read them.',
+    registers: [this.registry],
+  });
+  #trimmedCounted = 0;
   readonly #lag = new Gauge({ name: 'keywatch_ingest_lag_seconds', help: 'How far behind the newest entry the reader is.', registers: [this.registry] });
   readonly #clients = new Gauge({
     name: 'keywatch_ws_clients', help: 'Connected WebSocket clients, by role.', labelNames: ['role'] as const, registers: [this.registry],
@@ -70,7 +75,9 @@ export class Metrics {
   }
 
   /** Follows the source's state. */
-  setSource(status: SourceStatus): void {
+  setSource(status: SourceStatus, trimmedUnreadEntries = 0): void {
+    this.#trimmedUnread.inc(trimmedUnreadEntries - this.#trimmedCounted);
+    this.#trimmedCounted = trimmedUnreadEntries;
     this.#sourceUp.set(status.source === 'up' ? 1 : 0);
     this.#lag.set(status.lagMs / 1000);
   }

@@ -39,6 +39,21 @@ export const PipelineData = Type.Object(
     recentDeadLetters: Type.Array(DeadLetterView),
     clients: Type.Record(Type.String(), Count),
     instances: Type.Array(Type.Object({ id: Type.String(), startedAt: Count, lastSeen: Count }, { additionalProperties: false })),
+    /** Entries trimmed from the streams by their producers before Keywatch read them, since this server started. */
+    trimmedUnread: Type.Object(
+      {
+        incidents: Count,
+        entries: Count,
+        last: Type.Union([
+          Type.Object(
+            { stream: Type.String(), entries: Type.Union([Count, Type.Null()]), afterMs: Count, throughMs: Count },
+            { additionalProperties: false },
+          ),
+          Type.Null(),
+        ]),
+      },
+      { additionalProperties: false },
+    ),
     /** Set once the source came back without its data (its epoch marker replaced), while this server runs. */
     dataLoss: Type.Union([Type.Object({ detectedAt: Count, epochStartedAt: Count }, { additionalProperties: false }), Type.Null()]),
   },

@@ -8,7 +8,7 @@ import { ApplyError, FINALIZE_MARGIN_MS, type IngestCommit, type OverviewStore }
 import { buildCommit } from './batch-commit.js';
 import { classifyEntry, type ClassifiedEntry } from './classify.js';
 import { reconnectDelayMs } from './redis-connection.js';
-import type { SourceRead, StreamSource } from './stream-source.js';
+import type { SourceRead, StreamSource, TrimmedUnread } from './stream-source.js';
 
 /** Whether the source is being read, since when, and how far behind the reader is. */
 export interface SourceStatus {
@@ -45,6 +45,8 @@ export class IngestLoop {
   #status: SourceStatus;
   /** Start of the arrival-time span read without interruption, not yet committed as coverage. */
   #coverageFromMs: number | null = null;
+  /** Entries the source lost before they were read (trimmed by producers), since start. */
+  readonly trimmed = { incidents: 0, entries: 0, last: null as TrimmedUnread | null };
 
   constructor(options: IngestLoopOptions) {
     this.#options = options;
@@ -97,8 +99,10 @@ export class IngestLoop {
 
   async #apply(read: SourceRead): Promise<void> {
     const { latenessMs } = this.#options;
+    for (const loss of read.trimmedUnread ?? []) this.#reportTrimmed(loss);
     const classified = read.entries.map((entry) => classifyEntry(entry, latenessMs));
-    const collectArrivals = read.entries.filter((entry) => entry.stream === 'collect').map((entry) => entry.arrivalMs);
+    // Entries taken over from a stopped consumer are old: they say nothing about how far reading got.
+    const collectArrivals = read.reclaimed ? [] : read.entries.filter((entry) => entry.stream === 'collect').map((entry) => entry.arrivalMs);
     const watermark = read.caughtUpAtMs ?? (collectArrivals.length > 0 ? Math.max(...collectArrivals) : null);
     if (this.#coverageFromMs === null && watermark !== null) {
       this.#coverageFromMs = collectArrivals.length > 0 ? Math.min(...collectArrivals) : watermark;
@@ -118,6 +122,16 @@ export class IngestLoop {
     } else {
       this.#status = { ...this.#status, lagMs };
     }
+  }
+
+  #reportTrimmed(loss: TrimmedUnread): void {
+    this.trimmed.incidents += 1;
+    this.trimmed.entries += loss.entries ?? 0;
+    this.trimmed.last = loss;
+    this.#options.log.warn(
+      { stream: loss.stream, entries: loss.entries, afterMs: loss.afterMs, throughMs: loss.throughMs },
+      'entries were trimmed from the stream before Keywatch read them: the figures of that span are incomplete (the producer\'s MAXLEN is too small for the backlog)',
+    );
   }
 
   /**

@@ -1,12 +1,17 @@
 /**
  * Redis adapter of the StreamSource port: one consumer group over both input streams,
  * read on a dedicated connection (a blocking XREADGROUP would stall every other command
- * on a shared one). Pending entries are re-read first after a restart; a group lost to a
- * Redis that came back empty (NOGROUP) is recreated.
+ * on a shared one). Pending entries are re-read first after a restart; entries left
+ * pending by a consumer that stopped (another instance that died for good) are taken
+ * over with XAUTOCLAIM once idle for `claimIdleMs`; a group lost to a Redis that came back
+ * empty (NOGROUP) is recreated; entries trimmed by their producer before the group read
+ * them are reported (XINFO: entries added − kept − read by the group, when the first
+ * kept entry is past the last one delivered).
  */
 import { flatPairs, openRedis, whenReady, type RedisClient } from './redis-connection.js';
 import {
-  arrivalOf, INPUT_STREAMS, type InputStream, type SourceEntry, type SourceOpening, type SourceRead, type StreamSource,
+  arrivalOf, compareStreamIds, INPUT_STREAMS, type InputStream, type SourceEntry, type SourceOpening, type SourceRead, type StreamSource,
+  type TrimmedUnread,
 } from './stream-source.js';
 
 export interface RedisStreamSourceOptions {
@@ -14,8 +19,15 @@ export interface RedisStreamSourceOptions {
   prefix: string;
   group: string;
   consumer: string;
+  /** Entries pending this long with another consumer are taken over (default CLAIM_IDLE_MS). */
+  claimIdleMs?: number;
   onConnectionError?: (error: Error) => void;
 }
+
+/** Default idle time after which another consumer's pending entries are taken over: far beyond any live reader's batch. */
+export const CLAIM_IDLE_MS = 60_000;
+/** How often to look for entries to take over, and for entries trimmed unread. */
+const HOUSEKEEPING_EVERY_MS = 5_000;
 
 type RawStreamReply = [string, [string, string[] | null][]][] | null;
 
@@ -32,6 +44,11 @@ export class RedisStreamSource implements StreamSource {
   #client: RedisClient | null = null;
   /** Per stream key, the last pending id re-read; null once the pending entries are all re-read. */
   #pendingCursor: Map<string, string> | null = null;
+  /** Per stream key, where the next XAUTOCLAIM scan continues. */
+  readonly #claimCursor = new Map<string, string>();
+  /** Per stream key, the first kept entry when a trim was last reported. */
+  readonly #reportedTrim = new Map<string, string>();
+  #housekeepingDueAt = 0;
 
   constructor(options: RedisStreamSourceOptions) {
     this.#options = options;
@@ -59,12 +76,72 @@ export class RedisStreamSource implements StreamSource {
       if (pending.length > 0) return { entries: pending, caughtUpAtMs: null };
       this.#pendingCursor = null;
     }
+    let trimmedUnread: TrimmedUnread[] = [];
+    if (Date.now() >= this.#housekeepingDueAt) {
+      const claimed = await this.#claimIdle(client, count);
+      // A full batch: more may wait, so look again on the next read.
+      this.#housekeepingDueAt = claimed.length >= count ? 0 : Date.now() + HOUSEKEEPING_EVERY_MS;
+      if (claimed.length > 0) return { entries: claimed, caughtUpAtMs: null, reclaimed: true };
+      trimmedUnread = await this.#trimmedUnread(client);
+    }
     const entries = await this.#readGroup(client, count, blockMs, null);
+    const withLosses = trimmedUnread.length > 0 ? { trimmedUnread } : {};
     const reachedEnd = INPUT_STREAMS.every((stream) => entries.filter((entry) => entry.stream === stream).length < count);
-    if (!reachedEnd) return { entries, caughtUpAtMs: null };
+    if (!reachedEnd) return { entries, caughtUpAtMs: null, ...withLosses };
     // The source's own clock, not ours: lateness and coverage are judged in stream-id time.
     const caughtUpAtMs = entries.length > 0 ? Math.max(...entries.map((entry) => entry.arrivalMs)) : await this.#watched(serverTimeMs(client), READ_WATCHDOG_MARGIN_MS);
-    return { entries, caughtUpAtMs };
+    return { entries, caughtUpAtMs, ...withLosses };
+  }
+
+  /** XAUTOCLAIM: up to `count` entries idle for `claimIdleMs` with other consumers of the group, now this one's. */
+  async #claimIdle(client: RedisClient, count: number): Promise<SourceEntry[]> {
+    const { group, consumer, claimIdleMs = CLAIM_IDLE_MS } = this.#options;
+    const entries: SourceEntry[] = [];
+    for (const key of this.#keys) {
+      if (entries.length >= count) break;
+      let reply: [string, [string, string[] | null][], string[]?];
+      try {
+        reply = (await client.sendCommand([
+          'XAUTOCLAIM', key, group, consumer, String(claimIdleMs), this.#claimCursor.get(key) ?? '0-0', 'COUNT', String(count - entries.length),
+        ])) as typeof reply;
+      } catch (error) {
+        if (String((error as Error).message).startsWith('NOGROUP')) continue;
+        throw error;
+      }
+      const [next, claimed] = reply;
+      this.#claimCursor.set(key, next);
+      const stream = key.slice(this.#options.prefix.length) as InputStream;
+      // Trimmed entries come back without fields (Redis 7 drops them from the pending list itself).
+      for (const [id, fields] of claimed) if (fields) entries.push({ stream, id, arrivalMs: arrivalOf(id), fields });
+    }
+    return entries;
+  }
+
+  /** Entries each stream lost before the group read them, not yet reported. */
+  async #trimmedUnread(client: RedisClient): Promise<TrimmedUnread[]> {
+    const losses: TrimmedUnread[] = [];
+    for (const key of this.#keys) {
+      let stream: Map<string, unknown>;
+      let group: Map<string, unknown> | undefined;
+      try {
+        stream = flatPairs(await client.sendCommand(['XINFO', 'STREAM', key]));
+        group = ((await client.sendCommand(['XINFO', 'GROUPS', key])) as unknown[]).map(flatPairs).find((info) => info.get('name') === this.#options.group);
+      } catch {
+        continue;
+      }
+      const firstEntry = (stream.get('first-entry') as [string, unknown] | null)?.[0];
+      const lastDelivered = String(group?.get('last-delivered-id') ?? '0-0');
+      if (!group || firstEntry === undefined || compareStreamIds(firstEntry, lastDelivered) <= 0 || this.#reportedTrim.get(key) === firstEntry) continue;
+      const removed = Number(stream.get('entries-added')) - Number(stream.get('length'));
+      // Redis may not know how many the group read (nil): a group that delivered nothing read none.
+      const readRaw = group.get('entries-read');
+      const read = readRaw === null || readRaw === undefined ? (lastDelivered === '0-0' ? 0 : null) : Number(readRaw);
+      const entries = read === null || !Number.isFinite(removed) ? null : Math.max(0, removed - read);
+      if (entries === 0 || (entries === null && !(removed > 0))) continue;
+      this.#reportedTrim.set(key, firstEntry);
+      losses.push({ stream: key.slice(this.#options.prefix.length) as InputStream, entries, afterMs: arrivalOf(lastDelivered), throughMs: arrivalOf(firstEntry) });
+    }
+    return losses;
   }
 
   async close(): Promise<void> {

@@ -25,6 +25,20 @@ export interface SourceRead {
    * Everything that arrived before it has been delivered to the group.
    */
   caughtUpAtMs: number | null;
+  /** Entries taken over from a consumer that stopped (XAUTOCLAIM): old, and saying nothing about how far reading got. */
+  reclaimed?: boolean;
+  /** Entries the stream lost before the group read them (trimmed by their producer), found before this read. */
+  trimmedUnread?: TrimmedUnread[];
+}
+
+/** Entries trimmed from a stream before the group read them: a gap in what Keywatch could count. */
+export interface TrimmedUnread {
+  stream: InputStream;
+  /** How many (null when the source cannot tell). */
+  entries: number | null;
+  /** Arrival times of the gap: after the last entry delivered, through the newest one trimmed. */
+  afterMs: number;
+  throughMs: number;
 }
 
 export interface SourceOpening {

@@ -23,6 +23,8 @@ export interface PipelineChannelOptions {
   startedAt: number;
   status: () => SourceStatus;
   clientsByRole: () => Record<string, number>;
+  /** Entries trimmed before they were read (the reader's tally). */
+  trimmedUnread: () => PipelineData['trimmedUnread'];
   /** The newest loss of the source's data this instance saw. */
   dataLoss: () => DataLoss | null;
   now?: () => number;
@@ -60,7 +62,7 @@ export class PipelineChannel implements ChannelFeed {
   }
 
   async #refresh(): Promise<PipelineData> {
-    const { store, probe, instanceId, startedAt, status, clientsByRole, dataLoss } = this.#options;
+    const { store, probe, instanceId, startedAt, status, clientsByRole, dataLoss, trimmedUnread } = this.#options;
     const now = this.#now();
     this.#refreshedAt = now;
     await probe.heartbeat({ id: instanceId, startedAt, lastSeen: now });
@@ -74,6 +76,7 @@ export class PipelineChannel implements ChannelFeed {
       recentDeadLetters: deadLetters,
       clients: clientsByRole(),
       instances,
+      trimmedUnread: trimmedUnread(),
       dataLoss: dataLoss(),
     };
   }

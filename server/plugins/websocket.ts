@@ -35,6 +35,7 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
   const pipelineChannel = new PipelineChannel({
     store: pipeline.backends.store, probe: pipeline.backends.probe, instanceId: config.instanceId, startedAt: Date.now(),
     status: () => pipeline.ingest.status, clientsByRole: () => clientsByRole(), dataLoss: () => pipeline.epoch.loss,
+    trimmedUnread: () => structuredClone(pipeline.ingest.trimmed),
   });
   pipeline.onApplied((entries) => pipelineChannel.recordApplied(entries));
   const hub = new Hub({

@@ -19,7 +19,7 @@ export default async function healthRoutes(fastify: FastifyInstance): Promise<vo
       return reply.code(401).send({ error: 'unauthorized', message: 'Send Authorization: Bearer <KW_METRICS_TOKEN>.' });
     }
     const { metrics, hub, pipeline } = fastify;
-    metrics.setSource(pipeline.ingest.status);
+    metrics.setSource(pipeline.ingest.status, pipeline.ingest.trimmed.entries);
     metrics.setFanout(hub.stats, hub.clientsByRole(), hub.slowClients());
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

@@ -10,21 +10,21 @@ let counter = 0;
  * Runs `keywatch <args>` against `redisUrl`; resolves to its stdout. Asynchronous on
  * purpose: a test that blocked its event loop would miss its sockets' heartbeats.
  */
-export function keywatchCli(redisUrl: string, args: string[], input?: string): Promise<string> {
+export function keywatchCli(redisUrl: string, args: string[], input?: string, prefix?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
       [join(PROJECT_ROOT, 'bin', 'keywatch.js'), ...args],
-      { env: { PATH: process.env.PATH ?? '', REDIS_URL: redisUrl }, encoding: 'utf8' },
+      { env: { PATH: process.env.PATH ?? '', REDIS_URL: redisUrl, ...(prefix ? { KW_STREAM_PREFIX: prefix } : {}) }, encoding: 'utf8' },
       (error, stdout, stderr) => (error ? reject(new Error(`keywatch ${args[0]} failed: ${stderr}`)) : resolve(stdout)),
     );
     child.stdin?.end(input ?? '');
   });
 }
 
-/** Creates an API token with `role` (`keywatch token create`) and returns it. */
-export async function createToken(redisUrl: string, role: Role): Promise<string> {
-  return (await keywatchCli(redisUrl, ['token', 'create', `test-${role}-${process.pid}-${++counter}`, '--role', role])).trim();
+/** Creates an API token with `role` (`keywatch token create`, under the key prefix `prefix` when given) and returns it. */
+export async function createToken(redisUrl: string, role: Role, prefix?: string): Promise<string> {
+  return (await keywatchCli(redisUrl, ['token', 'create', `test-${role}-${process.pid}-${++counter}`, '--role', role], undefined, prefix)).trim();
 }
 
 /** The Authorization header of a bearer token. */
