@@ -6,6 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { SlowClientFigures } from './fanout/hub.js';
 import type { ClassifiedEntry } from './ingest/classify.js';
 import type { SourceStatus } from './ingest/ingest-loop.js';
+import type { StreamBacklog } from './pipeline/pipeline-probe.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -26,6 +27,14 @@ export class Metrics {
     registers: [this.registry],
   });
   #trimmedCounted = 0;
+  readonly #backlog = new Gauge({
+    name: 'keywatch_ingest_backlog_entries', help: 'Entries in the input streams not yet delivered to the consumer group (XINFO GROUPS lag), by stream.',
+    labelNames: ['stream'] as const, registers: [this.registry],
+  });
+  readonly #pending = new Gauge({
+    name: 'keywatch_ingest_pending_entries', help: 'Entries delivered to the consumer group and not yet acknowledged, by stream.',
+    labelNames: ['stream'] as const, registers: [this.registry],
+  });
   readonly #lag = new Gauge({ name: 'keywatch_ingest_lag_seconds', help: 'How far behind the newest entry the reader is.', registers: [this.registry] });
   readonly #clients = new Gauge({
     name: 'keywatch_ws_clients', help: 'Connected WebSocket clients, by role.', labelNames: ['role'] as const, registers: [this.registry],
@@ -72,6 +81,16 @@ export class Metrics {
     this.#counted = { ...stats };
     this.#clients.reset();
     for (const [role, count] of Object.entries(clientsByRole)) this.#clients.set({ role }, count);
+  }
+
+  /** Takes the group's backlog at scrape time (null: the source could not be asked; the gauges are left empty). */
+  setBacklog(streams: readonly StreamBacklog[] | null): void {
+    this.#backlog.reset();
+    this.#pending.reset();
+    for (const stream of streams ?? []) {
+      if (stream.backlog !== null) this.#backlog.set({ stream: stream.stream }, stream.backlog);
+      this.#pending.set({ stream: stream.stream }, stream.pending);
+    }
   }
 
   /** Follows the source's state. */

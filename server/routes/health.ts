@@ -21,6 +21,8 @@ export default async function healthRoutes(fastify: FastifyInstance): Promise<vo
     const { metrics, hub, pipeline } = fastify;
     metrics.setSource(pipeline.ingest.status, pipeline.ingest.trimmed.entries);
     metrics.setFanout(hub.stats, hub.clientsByRole(), hub.slowClients());
+    // The group's backlog as Redis tells it now; left out (not zero) when the source cannot be asked.
+    metrics.setBacklog(await pipeline.backends.probe.backlog().catch(() => null));
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 }
