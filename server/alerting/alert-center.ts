@@ -49,6 +49,8 @@ export class AlertCenter {
   readonly #listeners = new Set<Listener>();
   /** Saves run one after another, so events reach the stream and the listeners in order. */
   #saving: Promise<unknown> = Promise.resolve();
+  /** The save waiting for the one in flight: transitions that come meanwhile join it (group commit). */
+  #nextSave: { events: NewAlertEvent[]; done: Promise<void> } | null = null;
   #savedAt = 0;
 
   constructor(options: AlertCenterOptions) {
@@ -161,17 +163,28 @@ export class AlertCenter {
     await this.#saving;
   }
 
-  /** Queues a save of the state with `events`; listeners hear the events once saved. */
+  /**
+   * Queues a save of the state with `events`; listeners hear the events once saved.
+   * Group commit: while a save is in flight, every transition that comes joins the one
+   * next save, which writes the state as it is when it starts — under a burst of alerts
+   * that is one write of the whole state per round trip, not one per transition.
+   */
   #commit(events: readonly NewAlertEvent[]): Promise<void> {
-    const state = { book: this.#book.snapshot(), engine: this.#engine.snapshot() };
     this.#savedAt = this.#now();
-    const saving = this.#saving.then(async () => {
-      const saved = await this.#options.store.save(state, events);
-      if (saved.length > 0) for (const listener of this.#listeners) listener(saved);
-    });
-    // A failed save is reported, and the next one saves the whole state again.
-    this.#saving = saving.catch((error: Error) => this.#options.onError(error));
-    return saving;
+    if (this.#nextSave === null) {
+      const batch: { events: NewAlertEvent[]; done: Promise<void> } = { events: [], done: Promise.resolve() };
+      batch.done = this.#saving.then(async () => {
+        this.#nextSave = null;
+        const state = { book: this.#book.snapshot(), engine: this.#engine.snapshot() };
+        const saved = await this.#options.store.save(state, batch.events);
+        if (saved.length > 0) for (const listener of this.#listeners) listener(saved);
+      });
+      // A failed save is reported, and the next one saves the whole state again.
+      this.#saving = batch.done.catch((error: Error) => this.#options.onError(error));
+      this.#nextSave = batch;
+    }
+    this.#nextSave.events.push(...events);
+    return this.#nextSave.done;
   }
 }
 

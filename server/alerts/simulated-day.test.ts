@@ -34,8 +34,9 @@ describe('a simulated day of normal traffic', () => {
     // Off-hours alerts on a normal day are true by definition: early starters, late leavers and
     // the APAC shift do collect outside 08:00-19:00 (see the README); at most one episode a team per morning and evening.
     expect(report.opened.off_hours_collection).toBeLessThanOrEqual(8);
-    expect(report.runtimeMs).toBeLessThan(30_000);
-  }, 60_000);
+    // Faster than real time by far (a day is 86,400 s); the bound is loose because test files share two cores.
+    expect(report.runtimeMs).toBeLessThan(60_000);
+  }, 120_000);
 });
 
 describe('a simulated day with every case injected every 7.5 minutes', () => {

@@ -5,6 +5,7 @@
 import type { WebSocket } from 'ws';
 import type { ChannelName } from '../../shared/protocol.js';
 import type { Identity } from '../auth/auth-service.js';
+import type { Frame } from './outbound.js';
 
 /** Who a socket acts as: the identity its upgrade request authenticated. */
 export type ClientIdentity = Identity;
@@ -17,7 +18,7 @@ export class ClientConnection {
   readonly identity: ClientIdentity;
   readonly channels = new Set<ChannelName>();
   /** Channels being caught up after a resume: live frames wait here until the missed ones are sent. */
-  readonly catchingUp = new Map<ChannelName, string[]>();
+  readonly catchingUp = new Map<ChannelName, Frame[]>();
   /** Whether the socket answered the last heartbeat ping. */
   alive = true;
   /**
@@ -31,6 +32,8 @@ export class ClientConnection {
    * its age is how far behind the client's reading is, whatever the kernel buffers hold.
    */
   probeSentAtMs: number | null = null;
+  /** A probe is due: it goes out with the next frame sent (see `Hub.probe`). */
+  probeDue = true;
   #tokens = CLIENT_MESSAGES_PER_SECOND * 2;
   #refilledAtMs: number;
 

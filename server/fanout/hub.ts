@@ -1,9 +1,10 @@
 /**
  * The fan-out hub: clients, their channel subscriptions, and the tick that pushes
- * updates. Every frame is serialised once and the same string sent to every subscriber.
+ * updates. Every message is serialised and framed once (see `Frame`), and the same
+ * buffer written to every subscriber's socket.
  *
- * Slow clients: a read-lag probe (a ping queued behind what was sent) tells how far
- * behind each client reads. A client behind, or whose unsent data passes a soft limit,
+ * Slow clients: a read-lag probe (a ping queued behind what was sent, once a second,
+ * written together with the client's next update) tells how far behind each client reads. A client behind, or whose unsent data passes a soft limit,
  * has its metric updates held and merged per channel (per second for `overview`) and
  * sent as one once it catches up: nothing is dropped, and it costs the others nothing.
  * Alert events and status are never held. A client behind for longer than
@@ -11,6 +12,7 @@
  * 1013 and resumes.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
@@ -21,7 +23,7 @@ import type { Role } from '../../shared/channels.js';
 import type { SourceStatus } from '../ingest/ingest-loop.js';
 import { channelViewFor, type ChannelView } from '../privacy/role-views.js';
 import type { ChannelFeed, ViewData } from './channel-feed.js';
-import { encodeOutbound } from './outbound.js';
+import { encodeOutbound, wireFrame, type Frame } from './outbound.js';
 import { CLIENT_MESSAGES_PER_SECOND, ClientConnection, type ClientIdentity } from './client-connection.js';
 
 const clientMessage = TypeCompiler.Compile(ClientMessage);
@@ -30,8 +32,9 @@ const CHANNEL_VIEWS: readonly ChannelView[] = ['full', 'k-anonymised'];
 
 /** A client whose probe is unanswered this long is behind: its metric updates are held and merged. */
 export const BEHIND_AFTER_MS = 500;
-/** Payload of the read-lag probe's ping (the heartbeat's ping has none). */
+/** Payload of the read-lag probe's ping (the heartbeat's ping has none), and its whole frame. */
 const PROBE_PAYLOAD = Buffer.from('lag');
+const PROBE_FRAME = wireFrame(PROBE_PAYLOAD, 0x9);
 /** Unsent data above which a client is behind, at most: a quarter of the disconnect bound. */
 const SOFT_BUFFER_BYTES = 64 * 1024;
 
@@ -63,7 +66,7 @@ export class Hub {
   /** Running totals for /metrics (plain numbers: this is the hot path). */
   readonly stats = { framesSent: 0, slowDisconnects: 0 };
   /** Snapshot frames per channel and role view, encoded once and reused until the channel's next update. */
-  readonly #snapshotFrames = new Map<string, Promise<string>>();
+  readonly #snapshotFrames = new Map<string, Promise<Frame>>();
   /** Clients with held updates. */
   readonly #holding = new Set<ClientConnection>();
   readonly #softBufferBytes: number;
@@ -114,7 +117,7 @@ export class Hub {
       }
       if (update === null) continue;
       for (const view of CHANNEL_VIEWS) this.#snapshotFrames.delete(`${channel}:${view}`);
-      const prepared = new Map<ChannelView, { data: unknown; frame: string | null }>();
+      const prepared = new Map<ChannelView, { data: unknown; frame: Frame | null }>();
       for (const client of this.#clients) {
         if (!client.channels.has(channel)) continue;
         const view = channelViewFor(client.identity.role);
@@ -133,18 +136,20 @@ export class Hub {
   }
 
   /**
-   * Sends each client without one a read-lag probe; disconnects (1013) a client whose
-   * probe has gone unanswered for longer than `clientLagMs`.
+   * Called once a second. A client without a probe in flight is due one: it goes out
+   * with the client's next update (one write), or alone at the next call if no update
+   * came. A client whose probe has gone unanswered for longer than `clientLagMs` is
+   * disconnected (1013).
    */
   probe(): void {
     const now = this.#now();
     for (const client of this.#clients) {
-      if (client.probeSentAtMs === null) {
-        if (client.socket.readyState !== client.socket.OPEN) continue;
-        client.probeSentAtMs = now;
-        client.socket.ping(PROBE_PAYLOAD);
-      } else if (now - client.probeSentAtMs > this.#options.clientLagMs) {
-        this.#disconnectSlow(client);
+      if (client.probeSentAtMs !== null) {
+        if (now - client.probeSentAtMs > this.#options.clientLagMs) this.#disconnectSlow(client);
+      } else if (client.probeDue) {
+        this.#write(client, null, true);
+      } else {
+        client.probeDue = true;
       }
     }
   }
@@ -314,19 +319,19 @@ export class Hub {
   #resume(client: ClientConnection, channel: ChannelName, feed: ChannelFeed, cursor: string): void {
     client.catchingUp.set(channel, []);
     const view = channelViewFor(client.identity.role);
-    const finish = (frames: string[]): void => {
+    const finish = (frames: Frame[]): void => {
       const live = client.catchingUp.get(channel) ?? [];
       client.catchingUp.delete(channel);
       if (!client.channels.has(channel)) return;
       // A live frame already among the missed ones (same event) is sent once.
-      const sent = new Set(frames);
-      for (const frame of [...frames, ...live.filter((frame) => !sent.has(frame))]) this.#send(client, frame);
+      const sent = new Set(frames.map((frame) => frame.text));
+      for (const frame of [...frames, ...live.filter((frame) => !sent.has(frame.text))]) this.#send(client, frame);
     };
     feed.resume!(view, cursor).then(
       async (resumed) => {
         if (resumed === null) return finish([await this.snapshotFrame(channel, client.identity.role)]);
         const frames = [this.#encode({ type: 'snapshot', channel, data: resumed.data }), ...resumed.missed.map((message) => this.#encode(message))];
-        finish(frames.filter((frame): frame is string => frame !== null));
+        finish(frames.filter((frame): frame is Frame => frame !== null));
       },
     ).catch((error: Error) => {
       client.catchingUp.delete(channel);
@@ -350,7 +355,7 @@ export class Hub {
   }
 
   /** The snapshot message of `channel` as `role` may see it, encoded once per view until the next update. */
-  snapshotFrame(channel: ChannelName, role: Role): Promise<string> {
+  snapshotFrame(channel: ChannelName, role: Role): Promise<Frame> {
     const view = channelViewFor(role);
     const key = `${channel}:${view}`;
     let frame = this.#snapshotFrames.get(key);
@@ -368,7 +373,7 @@ export class Hub {
     return frame;
   }
 
-  #send(client: ClientConnection, frame: string): void {
+  #send(client: ClientConnection, frame: Frame): void {
     const socket = client.socket;
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > this.#options.clientBufferBytes) {
@@ -376,8 +381,35 @@ export class Hub {
       this.#disconnectSlow(client);
       return;
     }
-    socket.send(frame);
+    this.#write(client, frame, client.probeDue);
     this.stats.framesSent += 1;
+  }
+
+  /**
+   * Writes a prepared frame and, with `withProbe`, the lag probe behind it, straight to
+   * the socket's stream in one go (ws queues nothing of its own with compression off, so
+   * whole frames written there keep their order with everything ws sends). A socket
+   * without a stream (a test double) gets them through `send` and `ping`.
+   */
+  #write(client: ClientConnection, frame: Frame | null, withProbe: boolean): void {
+    const stream = (client.socket as unknown as { _socket?: Duplex })._socket;
+    if (withProbe) {
+      client.probeDue = false;
+      client.probeSentAtMs = this.#now();
+    }
+    if (!stream) {
+      if (frame) client.socket.send(frame.text);
+      if (withProbe) client.socket.ping(PROBE_PAYLOAD);
+      return;
+    }
+    if (frame && withProbe) {
+      stream.cork();
+      stream.write(frame.wire);
+      stream.write(PROBE_FRAME);
+      stream.uncork();
+    } else {
+      stream.write(frame?.wire ?? PROBE_FRAME);
+    }
   }
 
   #sendError(client: ClientConnection, code: ErrorMessage['code'], message: string, channel?: string): void {
@@ -391,7 +423,7 @@ export class Hub {
   }
 
   /** Encodes a message once, refusing anything that is not in the protocol (see outbound.ts). */
-  #encode(message: unknown): string | null {
+  #encode(message: unknown): Frame | null {
     return encodeOutbound(message, (paths) => this.#options.log.error({ paths }, 'outbound message refused: fields not in the protocol'));
   }
 

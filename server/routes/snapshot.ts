@@ -17,7 +17,7 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
     try {
       const frame = await fastify.hub.snapshotFrame(channel as ChannelName, identity.role);
       // The cached WebSocket snapshot frame, re-read as data: one encoding for both ways in.
-      return reply.type('application/json').send((JSON.parse(frame) as { data: unknown }).data);
+      return reply.type('application/json').send((JSON.parse(frame.text) as { data: unknown }).data);
     } catch {
       return reply.code(404).send({ error: 'not_found', message: `The ${channel} channel is not served by this version yet.` });
     }
