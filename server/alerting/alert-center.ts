@@ -81,7 +81,10 @@ export class AlertCenter {
       inputs.push(...inputsFromClassified(entry, this.#options.prefix));
       if (entry.kind === 'point') this.#minutes.add(entry.entry, entry.second);
     }
-    if (inputs.length > 0) this.#commit(this.#book.signals(this.#engine.applyAll(inputs)));
+    if (inputs.length === 0) return;
+    const events = this.#book.signals(this.#engine.applyAll(inputs));
+    // What the rules learned from a batch without transitions is saved by the tick, at least every STATE_SAVE_MS.
+    if (events.length > 0) this.#commit(events);
   }
 
   /** The passage of time: completed minutes, quiet periods, auto-resolves, silence expiry, escalation. */

@@ -61,8 +61,14 @@ export class RedisOverviewStore implements OverviewStore {
     for (const stream of INPUT_STREAMS) {
       const ids = commit.acks[stream];
       if (ids.length === 0) continue;
-      const sorted = [...ids].sort(compareStreamIds);
-      args.push(sorted[0]!, sorted[sorted.length - 1]!);
+      // The range XPENDING checks: one pass, not a sort (a batch holds up to a thousand ids).
+      let lowest = ids[0]!;
+      let highest = ids[0]!;
+      for (const id of ids) {
+        if (compareStreamIds(id, lowest) < 0) lowest = id;
+        else if (compareStreamIds(id, highest) > 0) highest = id;
+      }
+      args.push(lowest, highest);
     }
     args.push(String(commit.seconds.length));
     for (const delta of commit.seconds) {

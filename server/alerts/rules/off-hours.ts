@@ -32,6 +32,8 @@ export class OffHoursRule implements RuleFamily<OffHoursState> {
   readonly #quietMs: number;
   readonly #calendar: WorkingCalendar;
   #teams = new Map<string, TeamState>();
+  /** Event-time second of each team's last raise: one raise per team per second is enough (a raise per batch only costs). */
+  readonly #raisedAt = new Map<string, number>();
 
   constructor(settings: Pick<RuleSettings, 'offHours' | 'conditionQuietMs'>, calendar: WorkingCalendar) {
     this.#settings = settings.offHours;
@@ -55,7 +57,8 @@ export class OffHoursRule implements RuleFamily<OffHoursState> {
       team.entries++;
       if (!team.collectors.includes(entry.collector)) team.collectors.push(entry.collector);
       team.lastAt = Math.max(team.lastAt, second);
-      if (team.entries >= this.#settings.minEntries) {
+      if (team.entries >= this.#settings.minEntries && this.#raisedAt.get(entry.team) !== second) {
+        this.#raisedAt.set(entry.team, second);
         team.active = true;
         out.push(raise('off_hours_collection', { team: entry.team },
           `Team ${entry.team}: ${team.entries} batches from ${team.collectors.length} collectors in one minute outside working hours (${hours.text}, ${this.#calendar.timeZone})`,
@@ -65,6 +68,7 @@ export class OffHoursRule implements RuleFamily<OffHoursState> {
       for (const [name, team] of this.#teams) {
         if (input.nowMs - team.lastAt < this.#quietMs) continue;
         this.#teams.delete(name);
+        this.#raisedAt.delete(name);
         if (team.active) {
           out.push(clear('off_hours_collection', { team: name },
             `Team ${name} has sent nothing outside working hours for ${seconds(this.#quietMs)} s`, input.nowMs));
