@@ -67,6 +67,8 @@ export class Hub {
   readonly stats = { framesSent: 0, slowDisconnects: 0 };
   /** Snapshot frames per channel and role view, encoded once and reused until the channel's next update. */
   readonly #snapshotFrames = new Map<string, Promise<Frame>>();
+  /** Channels whose tick is running. */
+  readonly #ticking = new Set<ChannelName>();
   /** Clients with held updates. */
   readonly #holding = new Set<ClientConnection>();
   readonly #softBufferBytes: number;
@@ -105,34 +107,47 @@ export class Hub {
 
   /** Runs one tick of every feed and pushes each update to its channel's subscribers. */
   async tick(): Promise<void> {
+    const channels = Object.entries(this.#options.feeds) as [ChannelName, ChannelFeed][];
+    await Promise.all(channels.map(([channel, feed]) => this.#tickChannel(channel, feed)));
     const now = this.#now();
-    for (const [channel, feed] of Object.entries(this.#options.feeds) as [ChannelName, ChannelFeed][]) {
-      let update: ViewData | null;
-      try {
-        update = await feed.tick();
-      } catch (error) {
-        // One channel's failure (its store unreachable) must not hold the others back.
-        this.#options.log.warn({ channel, err: (error as Error).message }, 'channel tick failed; retrying next tick');
-        continue;
-      }
-      if (update === null) continue;
-      for (const view of CHANNEL_VIEWS) this.#snapshotFrames.delete(`${channel}:${view}`);
-      const prepared = new Map<ChannelView, { data: unknown; frame: Frame | null }>();
-      for (const client of this.#clients) {
-        if (!client.channels.has(channel)) continue;
-        const view = channelViewFor(client.identity.role);
-        let forView = prepared.get(view);
-        if (forView === undefined) {
-          const data = update(view);
-          forView = { data, frame: data === undefined ? null : this.#encode({ type: 'update', channel, data }) };
-          prepared.set(view, forView);
-        }
-        if (forView.frame === null) continue;
-        if (client.heldUpdates.has(channel) || this.#isBehind(client, now)) this.#hold(client, channel, feed, forView.data);
-        else this.#send(client, forView.frame);
-      }
-    }
     for (const client of this.#holding) if (!this.#isBehind(client, now)) this.#flushHeld(client);
+  }
+
+  /**
+   * One channel's tick. Channels tick independently: one whose previous tick still runs
+   * (its store slow to answer) skips this one and holds back no other — the overview
+   * never waits for the teams or audit reads.
+   */
+  async #tickChannel(channel: ChannelName, feed: ChannelFeed): Promise<void> {
+    if (this.#ticking.has(channel)) return;
+    this.#ticking.add(channel);
+    let update: ViewData | null;
+    try {
+      update = await feed.tick();
+    } catch (error) {
+      // One channel's failure (its store unreachable) must not hold the others back.
+      this.#options.log.warn({ channel, err: (error as Error).message }, 'channel tick failed; retrying next tick');
+      return;
+    } finally {
+      this.#ticking.delete(channel);
+    }
+    if (update === null) return;
+    const now = this.#now();
+    for (const view of CHANNEL_VIEWS) this.#snapshotFrames.delete(`${channel}:${view}`);
+    const prepared = new Map<ChannelView, { data: unknown; frame: Frame | null }>();
+    for (const client of this.#clients) {
+      if (!client.channels.has(channel)) continue;
+      const view = channelViewFor(client.identity.role);
+      let forView = prepared.get(view);
+      if (forView === undefined) {
+        const data = update(view);
+        forView = { data, frame: data === undefined ? null : this.#encode({ type: 'update', channel, data }) };
+        prepared.set(view, forView);
+      }
+      if (forView.frame === null) continue;
+      if (client.heldUpdates.has(channel) || this.#isBehind(client, now)) this.#hold(client, channel, feed, forView.data);
+      else this.#send(client, forView.frame);
+    }
   }
 
   /**
@@ -402,14 +417,8 @@ export class Hub {
       if (withProbe) client.socket.ping(PROBE_PAYLOAD);
       return;
     }
-    if (frame && withProbe) {
-      stream.cork();
-      stream.write(frame.wire);
-      stream.write(PROBE_FRAME);
-      stream.uncork();
-    } else {
-      stream.write(frame?.wire ?? PROBE_FRAME);
-    }
+    // One write either way: the frame with the probe behind it is built once per frame, not per client.
+    stream.write(frame === null ? PROBE_FRAME : withProbe ? (frame.withProbe ??= Buffer.concat([frame.wire, PROBE_FRAME])) : frame.wire);
   }
 
   #sendError(client: ClientConnection, code: ErrorMessage['code'], message: string, channel?: string): void {

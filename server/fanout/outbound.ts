@@ -34,6 +34,8 @@ export function outboundViolations(message: unknown): string[] {
 export interface Frame {
   readonly text: string;
   readonly wire: Buffer;
+  /** `wire` followed by the read-lag probe's ping, made on first use (see Hub). */
+  withProbe?: Buffer;
 }
 
 /** The whole WebSocket frame of one final, unfragmented message (`opcode` 1: text, 9: ping). */

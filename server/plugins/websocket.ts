@@ -19,6 +19,15 @@ import { PipelineChannel } from '../pipeline/pipeline-channel.js';
 import { CollectorsChannel } from '../teams/collectors-channel.js';
 import { TeamsChannel } from '../teams/teams-channel.js';
 
+/**
+ * A socket's error ends it. A named function, not a closure: a closure here would share
+ * its scope with the upgrade's callbacks and keep the upgrade request alive as long as
+ * the socket lives.
+ */
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
 /** How often each client's read lag is probed (a ping whose pong comes back once it has read everything before it). */
 const READ_LAG_PROBE_MS = 1000;
 
@@ -75,7 +84,7 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     if (origin !== undefined && !allowedOrigins.has(origin)) {
       return refuseUpgrade(socket, 403, 'forbidden', 'Origin not allowed: add it to KW_ALLOWED_ORIGINS.');
     }
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySocket);
     fastify.identify({ cookie: request.headers.cookie, authorization: request.headers.authorization }).then(
       (identity) => {
         if (!identity) return refuseUpgrade(socket, 401, 'unauthorized', 'Sign in first (POST /api/session) or send a bearer token.');
@@ -89,19 +98,9 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
   let tickTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let probeTimer: NodeJS.Timeout | undefined;
-  let ticking = false;
-  const tick = async (): Promise<void> => {
-    // A slow store read must not stack ticks on top of each other.
-    if (ticking) return;
-    ticking = true;
-    try {
-      await hub.tick();
-    } catch (error) {
-      fastify.log.debug({ err: (error as Error).message }, 'overview tick failed; retrying next tick');
-    } finally {
-      ticking = false;
-    }
-  };
+  // A channel whose previous tick still runs skips this one (the Hub guards each channel).
+  const tick = (): Promise<void> =>
+    hub.tick().catch((error: Error) => fastify.log.debug({ err: error.message }, 'tick failed; retrying next tick'));
   const unsubscribeStatus = pipeline.ingest.onStatus((status) => hub.broadcastStatus(status));
   // Sessions and tokens were kept in the source that lost its data: no open socket's credentials hold any more.
   const unsubscribeLoss = pipeline.epoch.onLoss(() => hub.closeWhere(() => true, CloseCode.policy, 'credentials lost with the server data; sign in again'));
