@@ -4,6 +4,7 @@
  * entry, and when the source fails it reports `down` and retries with jittered backoff.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ApplyError, FINALIZE_MARGIN_MS, type IngestCommit, type OverviewStore } from '../overview/overview-store.js';
 import { buildCommit } from './batch-commit.js';
 import { classifyEntry, type ClassifiedEntry } from './classify.js';
@@ -213,14 +214,7 @@ function describeFailure(error: unknown): string {
   return message.slice(0, 200);
 }
 
+/** Waits `ms`, or less when `signal` aborts (the rejection an abort causes only ends the wait). */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return delay(ms, undefined, { signal }).catch(() => {});
 }

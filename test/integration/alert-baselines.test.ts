@@ -12,12 +12,12 @@
  * stop, and a busy collector that falls silent. Each is judged once that minute is final.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Alert } from '../../shared/alerts.js';
 import { AlertBook } from '../../server/alerts/alert-book.js';
 import type { CollectorMinute, MinuteInput, TeamAppMinute } from '../../server/alerts/inputs.js';
 import { RuleEngine } from '../../server/alerts/rule-engine.js';
 import { defaultLifecycleSettings, defaultRuleSettings } from '../../server/alerts/settings.js';
 import { bearer, createToken } from '../support/accounts.js';
+import { findAlert, waitForAlerts, type ExpectedAlert } from '../support/alerts.js';
 import { collectFields } from '../support/entries.js';
 import { KeywatchProcess, waitFor } from '../support/keywatch-process.js';
 import { TestRedis, type TestRedisClient } from '../support/redis-server.js';
@@ -108,21 +108,15 @@ it('raises volume_spike, redaction_rate_drop and collector_silent on their cases
   // c-stops, busy in every learned minute, sends nothing in the live one.
   await Promise.all(writes);
 
-  const expected: [string, string, Record<string, string>][] = [
+  const expected: ExpectedAlert[] = [
     ['volume_spike', 'warning', { team: 'ops', app: 'editor' }],
     ['redaction_rate_drop', 'high', { team: 'legal', app: 'mail' }],
     ['collector_silent', 'warning', { team: 'ops', collector: 'c-stops' }],
   ];
-  let alerts: Alert[] = [];
-  const found = (rule: string, labels: Record<string, string>): Alert | undefined =>
-    alerts.find((alert) => alert.rule === rule && Object.entries(labels).every(([name, value]) => alert.labels[name] === value));
-  await waitFor(async () => {
-    alerts = ((await (await fetch(`${server.origin}/api/alerts?limit=1000`, { headers: oncall })).json()) as { alerts: Alert[] }).alerts;
-    return expected.every(([rule, , labels]) => found(rule, labels) !== undefined);
-  }, MINUTE + LATENESS_MS + 20_000, () => `missing: ${expected.filter(([rule, , labels]) => !found(rule, labels)).map(([rule]) => rule).join(', ')}`);
+  const alerts = await waitForAlerts(server.origin, oncall, expected, MINUTE + LATENESS_MS + 20_000);
   for (const [rule, severity, labels] of expected) {
-    expect(found(rule, labels), rule).toMatchObject({ rule, severity, labels, state: 'firing' });
-    expect(Object.keys(found(rule, labels)!.labels).sort(), `${rule} has exactly the spec labels`).toEqual(Object.keys(labels).sort());
+    expect(findAlert(alerts, rule, labels), rule).toMatchObject({ rule, severity, labels, state: 'firing' });
+    expect(Object.keys(findAlert(alerts, rule, labels)!.labels).sort(), `${rule} has exactly the spec labels`).toEqual(Object.keys(labels).sort());
   }
   // Nothing else fired: the learned teams in their usual state raise nothing.
   expect(alerts.map((alert) => alert.rule).sort()).toEqual(expected.map(([rule]) => rule).sort());

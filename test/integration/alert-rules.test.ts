@@ -7,8 +7,8 @@
  * server/alerts/simulated-day.test.ts.)
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Alert } from '../../shared/alerts.js';
 import { bearer, createToken } from '../support/accounts.js';
+import { findAlert, waitForAlerts, type ExpectedAlert } from '../support/alerts.js';
 import { collectFields, securityFields } from '../support/entries.js';
 import { KeywatchProcess, waitFor } from '../support/keywatch-process.js';
 import { TestRedis, type TestRedisClient } from '../support/redis-server.js';
@@ -56,7 +56,7 @@ it('raises every event and threshold rule with the spec name, severity and label
   }
   for (let index = 0; index < 12; index++) await collect({ ts, collector: `c-late-${index}`, subject: `s-late-${index}`, team: 'night-owls' });
 
-  const expected: [string, string, Record<string, string>][] = [
+  const expected: ExpectedAlert[] = [
     ['unauthorized_raw_access', 'critical', { actor: 'mallory', resource: 'raw-store' }],
     ['raw_access_denied_burst', 'high', { actor: 'prober' }],
     ['bulk_export', 'high', { actor: 'bob', resource: 'export:team-7' }],
@@ -71,13 +71,8 @@ it('raises every event and threshold rule with the spec name, severity and label
     ['dropped_events', 'warning', { team: 'blue', collector: 'c-drops' }],
     ['off_hours_collection', 'info', { team: 'night-owls' }],
   ];
-  let alerts: Alert[] = [];
-  const found = (rule: string, labels: Record<string, string>): Alert | undefined =>
-    alerts.find((alert) => alert.rule === rule && Object.entries(labels).every(([name, value]) => alert.labels[name] === value));
-  await waitFor(async () => {
-    alerts = ((await (await fetch(`${server.origin}/api/alerts?limit=1000`, { headers: oncall })).json()) as { alerts: Alert[] }).alerts;
-    return expected.every(([rule, , labels]) => found(rule, labels) !== undefined);
-  }, 90_000, () => `missing: ${expected.filter(([rule, , labels]) => !found(rule, labels)).map(([rule]) => rule).join(', ')}`);
+  const alerts = await waitForAlerts(server.origin, oncall, expected, 90_000);
+  const found = (rule: string, labels: Record<string, string>) => findAlert(alerts, rule, labels);
   for (const [rule, severity, labels] of expected) expect(found(rule, labels), rule).toMatchObject({ rule, severity, labels, state: 'firing' });
   // Summaries carry ids and numbers only: the unknown field's value never appears.
   expect(JSON.stringify(alerts)).not.toContain('fake typed words');

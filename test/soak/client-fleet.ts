@@ -7,6 +7,7 @@
  * then a churner also knocks without credentials (refused with 401 before the upgrade).
  * Frames are counted, not kept: the soak process must not grow either.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';
 
 /** What a churning client presents: a bearer token or a session cookie. */
@@ -192,14 +193,5 @@ export class ClientFleet {
 
 /** Waits `ms`, or less when `signal` aborts. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return delay(ms, undefined, { signal }).catch(() => {});
 }
