@@ -101,10 +101,13 @@ export function volumeColumns(frame: SeriesFrame): StackedColumns {
 
 /** `part` / `events` as a percentage per second; a second with no events has no rate (`null`, a gap). */
 function percentOfEvents(part: readonly (number | null)[], events: readonly (number | null)[]): (number | null)[] {
-  return part.map((value, i) => {
+  const rates = new Array<number | null>(part.length);
+  for (let i = 0; i < part.length; i++) {
+    const value = part[i] ?? null;
     const total = events[i];
-    return value === null || total === null || total === undefined || total === 0 ? null : (100 * value) / total;
-  });
+    rates[i] = value === null || total === null || total === undefined || total === 0 ? null : (100 * value) / total;
+  }
+  return rates;
 }
 
 /**

@@ -1,10 +1,13 @@
 /**
  * The overview channel's figures as reactive state. Data rate is not render rate: snapshots
  * and updates go into the ring buffer as they arrive, and the charts' data is copied out at
- * most once per animation frame however many messages came in between.
+ * most once per animation frame however many messages came in between — and only when the
+ * settled seconds changed: updates arrive every tick, but most touch only the newest,
+ * still-filling seconds, which are not drawn. Redrawing two 15-minute charts is the
+ * costliest thing the page does, so it happens about once a second, not once per tick.
  */
 import type { OpenAlertCounts, OverviewData } from '../../../shared/overview.js';
-import { DEFAULT_RANGE_SECONDS, type RangeSeconds } from './chart-data.js';
+import { DEFAULT_RANGE_SECONDS, settledFrame, type RangeSeconds } from './chart-data.js';
 import { FrameBatcher, type FrameScheduler } from './frame-batcher.js';
 import { headlineOf } from './headline.js';
 import { SeriesBuffer, type SecondFigures, type SeriesFrame } from './series-buffer.js';
@@ -14,9 +17,12 @@ const NO_ALERTS: OpenAlertCounts = { critical: 0, high: 0, warning: 0, info: 0 }
 
 /** The last 15 minutes of `overview`, redrawn at most once per animation frame. */
 export class OverviewSeries {
-  /** The window as of the last frame; replaced whole, never mutated. */
-  frame = $state.raw<SeriesFrame>(EMPTY_FRAME);
-  /** The latest complete second as of the last frame. */
+  /**
+   * The window without its newest, still-filling seconds, as of the last frame in which
+   * they changed; replaced whole, never mutated.
+   */
+  settled = $state.raw<SeriesFrame>(EMPTY_FRAME);
+  /** The latest complete second (the newest of `settled`) as of the same frame. */
   latestComplete = $state.raw<SecondFigures | null>(null);
   openAlerts = $state.raw<OpenAlertCounts>(NO_ALERTS);
   /** How many frames have been published (tests and the e2e suite watch this move). */
@@ -29,6 +35,8 @@ export class OverviewSeries {
   readonly #buffer = new SeriesBuffer();
   readonly #frames: FrameBatcher;
   #pendingAlerts: OpenAlertCounts = NO_ALERTS;
+  /** The buffer's settled revision that `settled` was copied at. */
+  #publishedRevision = Number.NaN;
 
   constructor(schedule?: FrameScheduler) {
     this.#frames = new FrameBatcher(() => this.#publish(), schedule);
@@ -48,10 +56,14 @@ export class OverviewSeries {
     this.#frames.request();
   }
 
-  /** Copies the buffer out for the charts and the headline: once per frame. */
+  /** Copies the buffer out for the charts and the headline: at most once per frame, when the settled seconds changed. */
   #publish(): void {
-    this.frame = this.#buffer.frame();
-    this.latestComplete = this.#buffer.latestComplete();
+    const revision = this.#buffer.settledRevision;
+    if (revision !== this.#publishedRevision) {
+      this.#publishedRevision = revision;
+      this.settled = settledFrame(this.#buffer.frame());
+      this.latestComplete = this.#buffer.latestComplete();
+    }
     if (!sameCounts(this.openAlerts, this.#pendingAlerts)) this.openAlerts = this.#pendingAlerts;
     this.frames += 1;
   }

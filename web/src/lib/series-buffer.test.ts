@@ -124,4 +124,31 @@ describe('SeriesBuffer', () => {
     expect(buffer.latestComplete()?.kind).toBe(SlotKind.gap);
     expect(buffer.latestComplete()?.values).toBeNull();
   });
+
+  it('moves its settled revision only when the seconds the charts draw may have changed', () => {
+    const buffer = new SeriesBuffer();
+    buffer.replaceAll([point(0, 5), point(1, 6), point(2, 7)]);
+    let revision = buffer.settledRevision;
+
+    // The newest two seconds are still filling: updates to them change nothing drawn.
+    buffer.merge([point(2, 8)]);
+    buffer.merge([point(1, 9)]);
+    expect(buffer.settledRevision).toBe(revision);
+
+    // A new second settles the one two before it.
+    buffer.merge([point(3, 1)]);
+    expect(buffer.settledRevision).not.toBe(revision);
+    revision = buffer.settledRevision;
+
+    // A late correction to a settled second, and a gap reported for one, are changes too.
+    buffer.merge([point(1, 10)]);
+    expect(buffer.settledRevision).not.toBe(revision);
+    revision = buffer.settledRevision;
+    buffer.merge([{ t: T0, gap: true }]);
+    expect(buffer.settledRevision).not.toBe(revision);
+    revision = buffer.settledRevision;
+
+    buffer.replaceAll([point(3, 1)]);
+    expect(buffer.settledRevision).not.toBe(revision);
+  });
 });

@@ -83,6 +83,8 @@ export class SeriesBuffer {
   /** Newest and oldest second received since the last reset; NaN when empty. */
   private newestSecond = Number.NaN;
   private oldestSecond = Number.NaN;
+  /** See {@link settledRevision}. */
+  private settledChanges = 0;
 
   constructor(capacity = WINDOW_SECONDS) {
     this.capacity = capacity;
@@ -96,8 +98,19 @@ export class SeriesBuffer {
     return Number.isNaN(this.newestSecond) ? null : this.newestSecond * RESOLUTION_MS;
   }
 
+  /**
+   * Moves whenever the settled part of the window (all but the newest
+   * {@link SETTLING_SECONDS}, what the charts and the headline show) may have changed: the
+   * window advanced, a settled second was written, or everything was dropped. Equal
+   * revisions mean the settled seconds are as they were, so nothing needs redrawing.
+   */
+  get settledRevision(): number {
+    return this.settledChanges;
+  }
+
   /** Drops everything (a snapshot follows). */
   clear(): void {
+    this.settledChanges++;
     this.slotSecond.fill(-1);
     this.slotKind.fill(SlotKind.empty);
     this.newestSecond = Number.NaN;
@@ -127,6 +140,8 @@ export class SeriesBuffer {
       return; // older than the window: nothing would show it
     }
     if (second < this.oldestSecond) this.oldestSecond = second;
+    // A late or corrected point for a second already drawn (updates carry only changed seconds).
+    if (second <= this.newestSecond - SETTLING_SECONDS) this.settledChanges++;
 
     const slot = second % this.capacity;
     this.slotSecond[slot] = second;
@@ -144,6 +159,7 @@ export class SeriesBuffer {
 
   /** Moves the window's head forward, emptying the slots of seconds that were skipped. */
   private advanceTo(second: number): void {
+    this.settledChanges++;
     const skipped = second - this.newestSecond;
     if (skipped >= this.capacity) {
       this.slotSecond.fill(-1);
@@ -182,23 +198,28 @@ export class SeriesBuffer {
 
   /** Copies the window out, oldest first, with a `null` for every second not known to hold figures. */
   frame(): SeriesFrame {
-    const t: number[] = [];
-    const kinds: SlotKind[] = [];
     const columns = {} as Record<ColumnName, (number | null)[]>;
-    for (const name of COLUMN_NAMES) columns[name] = [];
-    if (Number.isNaN(this.newestSecond)) return { t, columns, kinds };
-
-    const first = Math.max(this.oldestSecond, this.newestSecond - this.capacity + 1);
-    const columnArrays = COLUMN_NAMES.map((name) => columns[name]);
-    for (let second = first; second <= this.newestSecond; second++) {
-      const slot = second % this.capacity;
-      const kind = this.slotSecond[slot] === second ? (this.slotKind[slot] as SlotKind) : SlotKind.empty;
-      t.push(second);
-      kinds.push(kind);
-      for (let column = 0; column < columnArrays.length; column++) {
-        columnArrays[column]!.push(kind === SlotKind.full ? this.columns[column]![slot]! : null);
-      }
+    if (Number.isNaN(this.newestSecond)) {
+      for (const name of COLUMN_NAMES) columns[name] = [];
+      return { t: [], columns, kinds: [] };
     }
+    const first = Math.max(this.oldestSecond, this.newestSecond - this.capacity + 1);
+    const length = this.newestSecond - first + 1;
+    const t = new Array<number>(length);
+    const kinds = new Array<SlotKind>(length);
+    for (let i = 0; i < length; i++) {
+      const second = first + i;
+      const slot = second % this.capacity;
+      t[i] = second;
+      kinds[i] = this.slotSecond[slot] === second ? (this.slotKind[slot] as SlotKind) : SlotKind.empty;
+    }
+    // Column by column: each loop reads one typed array and fills one array.
+    COLUMN_NAMES.forEach((name, column) => {
+      const source = this.columns[column]!;
+      const values = new Array<number | null>(length);
+      for (let i = 0; i < length; i++) values[i] = kinds[i] === SlotKind.full ? source[(first + i) % this.capacity]! : null;
+      columns[name] = values;
+    });
     return { t, columns, kinds };
   }
 }

@@ -8,6 +8,7 @@ import { unknownRuns, type StackedColumns } from './chart-data.js';
 import { formatClock } from './format.js';
 import { translucent } from './palette.js';
 import { SlotKind, WINDOW_SECONDS } from './series-buffer.js';
+import { overlayLinePaths, stackedBandPaths } from './stacked-paths.js';
 
 /** One stacked series: its legend label and colour. */
 export interface StackedSeriesSpec {
@@ -54,13 +55,15 @@ const UNKNOWN_LABELS: Record<SlotKind, string> = {
  * glance rather than as a broken chart or a drop to zero; wide runs say why.
  */
 function shadeUnknownSeconds(plot: uPlot, columns: StackedColumns): void {
+  const runs = unknownRuns(columns.kinds);
+  if (runs.length === 0) return; // the usual case: no font to set, nothing to save
   const { ctx, bbox } = plot;
   const ratio = window.devicePixelRatio || 1;
   ctx.save();
   ctx.font = `${Math.round(12 * ratio)}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const run of unknownRuns(columns.kinds)) {
+  for (const run of runs) {
     const from = Math.max(bbox.left, plot.valToPos(columns.t[run.from]! - 0.5, 'x', true));
     const to = Math.min(bbox.left + bbox.width, plot.valToPos(columns.t[run.to]! + 0.5, 'x', true));
     if (to <= from) continue;
@@ -95,7 +98,10 @@ export function niceCeil(value: number): number {
   return 10 * magnitude;
 }
 
-/** Builds the options; the series (1-based in uPlot) are stacked bottom-up in `spec.series` order. */
+/**
+ * Builds the options; the series (1-based in uPlot) are stacked bottom-up in `spec.series`
+ * order, each filling down to the one below it (see stacked-paths.ts), gaps left open.
+ */
 export function stackedChartOptions(spec: StackedChartSpec, width: number, height: number): uPlot.Options {
   const series: uPlot.Series[] = [
     { label: 'Time', value: (_plot, seconds) => (seconds === null ? '—' : formatClock(seconds * 1000)) },
@@ -103,9 +109,11 @@ export function stackedChartOptions(spec: StackedChartSpec, width: number, heigh
       label: entry.label,
       stroke: entry.colour,
       fill: translucent(entry.colour, 0.28),
-      width: 1.5,
+      // 1 px: Skia draws it as a hairline; at 1.5 px a software canvas strokes ten times slower.
+      width: 1,
       points: { show: false },
-      spanGaps: false,
+      paths: stackedBandPaths,
+      pxAlign: 0, // the path builder aligns the line itself
       value: (_plot, _stacked, seriesIndex, index) =>
         spec.formatValue(index === null ? null : spec.current().raw[seriesIndex - 1]?.[index] ?? null),
     })),
@@ -116,18 +124,15 @@ export function stackedChartOptions(spec: StackedChartSpec, width: number, heigh
       stroke: spec.overlay.colour,
       width: 1,
       points: { show: false },
-      spanGaps: false,
+      paths: overlayLinePaths,
+      pxAlign: 0,
       value: (_plot, value) => spec.formatValue(value),
     });
   }
-  // Each series above the first fills down to the one below it, not to zero.
-  const bands: uPlot.Band[] = spec.series.slice(1).map((_entry, i) => ({ series: [i + 2, i + 1] }));
-
   return {
     width,
     height,
     series,
-    bands,
     padding: [16, 32, 0, 0], // room above the top y label and right of the last time label
     hooks: {
       drawClear: [(plot) => shadeUnknownSeconds(plot, spec.current())],
