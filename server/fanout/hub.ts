@@ -109,8 +109,8 @@ export class Hub {
   async tick(): Promise<void> {
     const channels = Object.entries(this.#options.feeds) as [ChannelName, ChannelFeed][];
     await Promise.all(channels.map(([channel, feed]) => this.#tickChannel(channel, feed)));
-    const now = this.#now();
-    for (const client of this.#holding) if (!this.#isBehind(client, now)) this.#flushHeld(client);
+    // Clients that caught up get what they hold (flushing checks that they have).
+    for (const client of this.#holding) this.#flushHeld(client);
   }
 
   /**
