@@ -46,6 +46,7 @@ export const PipelineData = Type.Object(
         entries: Count,
         last: Type.Union([
           Type.Object(
+            // afterMs 0: the group had read nothing from the stream, so the gap starts at its beginning.
             { stream: Type.String(), entries: Type.Union([Count, Type.Null()]), afterMs: Count, throughMs: Count },
             { additionalProperties: false },
           ),
