@@ -53,7 +53,7 @@ export function buildCommit(
     }
   }
   return {
-    acks, seconds: [...seconds.values()], teamMinutes: [...minutes.teams.values()], collectorMinutes: [...minutes.collectors.values()],
+    acks, seconds: [...seconds.values()], teamMinutes: minutes.teams(), collectorMinutes: minutes.collectors(),
     counters, deadLetters, coverage, finalBeforeMs,
   };
 }

@@ -75,18 +75,30 @@ export class IngestLoop {
     const { source, batchSize = 1000, blockMs = 1000, log } = this.#options;
     let opened = false;
     let failures = 0;
+    /** The next batch, asked for while the current one commits (see below). */
+    let next: Promise<SourceRead> | null = null;
     while (!signal.aborted) {
       try {
         if (!opened) {
           this.#coverageFromMs = (await source.open()).resumeFromMs;
           opened = true;
         }
-        const read = await source.read(batchSize, blockMs);
+        const read = await (next ?? source.read(batchSize, blockMs));
+        next = null;
         // After an abort the batch stays pending and is re-read on the next start: nothing is lost.
         if (signal.aborted) break;
+        // Read ahead: Redis serves batch n+1 while batch n is classified and committed, so
+        // neither side waits for the other. Batches are still applied one at a time, in
+        // order; entries read ahead stay pending to this consumer until their own commit.
+        next = source.read(batchSize, blockMs);
+        next.catch(() => {}); // settled (and its error handled) where it is awaited
         await this.#apply(read);
         failures = 0;
       } catch (error) {
+        // A read-ahead still in flight must settle before re-opening: entries it receives are
+        // pending to us, and only a pending re-read that starts after it will find them.
+        if (next) await next.then(() => {}, () => {});
+        next = null;
         if (signal.aborted) break;
         const reason = describeFailure(error);
         if (this.#status.source === 'up') log.warn({ err: reason }, 'stream source unavailable; retrying');

@@ -65,9 +65,32 @@ export function arrivalOf(id: string): number {
   return Number(dash < 0 ? id : id.slice(0, dash));
 }
 
-/** Orders two stream ids. */
+/** Orders two stream ids (`<ms>-<seq>`; a missing part counts as 0). Allocates nothing: it runs per entry of every commit. */
 export function compareStreamIds(a: string, b: string): number {
-  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
-  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
-  return aMs - bMs || aSeq - bSeq;
+  const aMsEnd = partEnd(a, 0);
+  const bMsEnd = partEnd(b, 0);
+  return (
+    decimalAt(a, 0, aMsEnd) - decimalAt(b, 0, bMsEnd) ||
+    decimalAt(a, aMsEnd + 1, partEnd(a, aMsEnd + 1)) - decimalAt(b, bMsEnd + 1, partEnd(b, bMsEnd + 1))
+  );
+}
+
+/** Where the dash-separated part of `text` starting at `from` ends. */
+function partEnd(text: string, from: number): number {
+  if (from > text.length) return from;
+  const dash = text.indexOf('-', from);
+  return dash < 0 ? text.length : dash;
+}
+
+/** The decimal number `text[from, to)` spells, as Number() reads it (empty: 0; a non-digit: NaN). */
+function decimalAt(text: string, from: number, to: number): number {
+  // Past 15 digits the running sum could round differently from Number()'s parse.
+  if (to - from > 15) return Number(text.slice(from, to));
+  let value = 0;
+  for (let index = from; index < to; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return Number(text.slice(from, to));
+    value = value * 10 + digit;
+  }
+  return value;
 }

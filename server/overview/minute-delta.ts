@@ -37,23 +37,36 @@ export function minuteOf(ms: number): number {
   return Math.floor(ms / 60_000) * 60_000;
 }
 
-/** Accumulates a batch's minute deltas. */
+/**
+ * Accumulates a batch's minute deltas. Keyed minute first, then team or collector:
+ * a batch spans one or two minutes, and a key built per entry cost two strings each.
+ */
 export class MinuteDeltas {
-  readonly teams = new Map<string, TeamMinuteDelta>();
-  readonly collectors = new Map<string, CollectorMinuteDelta>();
+  readonly #teams = new Map<number, Map<string, TeamMinuteDelta>>();
+  readonly #collectors = new Map<number, Map<string, CollectorMinuteDelta>>();
+
+  /** Every team's delta, minute by minute. */
+  teams(): TeamMinuteDelta[] {
+    return [...this.#teams.values()].flatMap((byTeam) => [...byTeam.values()]);
+  }
+
+  /** Every collector's delta, minute by minute. */
+  collectors(): CollectorMinuteDelta[] {
+    return [...this.#collectors.values()].flatMap((byCollector) => [...byCollector.values()]);
+  }
 
   /** Adds one accepted, on-time collect entry (of event-time second `second`). */
   add(entry: CollectEntry, second: number): void {
     const minute = minuteOf(second);
     const events = entry.keys + entry.clicks + entry.moves + entry.scrolls;
-    const teamKey = `${minute}\u0000${entry.team}`;
-    let team = this.teams.get(teamKey);
+    const teams = inner(this.#teams, minute);
+    let team = teams.get(entry.team);
     if (!team) {
       team = {
         minute, team: entry.team, counters: { events: 0, keys: 0, clicks: 0, moves: 0, scrolls: 0, redacted: 0 },
         subjects: new Set(), collectors: new Set(), activeSeconds: new Set(),
       };
-      this.teams.set(teamKey, team);
+      teams.set(entry.team, team);
     }
     team.counters.events += events;
     team.counters.keys += entry.keys;
@@ -65,11 +78,11 @@ export class MinuteDeltas {
     team.collectors.add(entry.collector);
     team.activeSeconds.add(second);
 
-    const collectorKey = `${minute}\u0000${entry.collector}`;
-    let collector = this.collectors.get(collectorKey);
+    const collectors = inner(this.#collectors, minute);
+    let collector = collectors.get(entry.collector);
     if (!collector) {
       collector = { minute, collector: entry.collector, team: entry.team, counters: { events: 0, keys: 0, redacted: 0, dropped: 0 }, lastSeen: 0 };
-      this.collectors.set(collectorKey, collector);
+      collectors.set(entry.collector, collector);
     }
     collector.team = entry.team;
     collector.counters.events += events;
@@ -78,4 +91,14 @@ export class MinuteDeltas {
     collector.counters.dropped += entry.dropped;
     collector.lastSeen = Math.max(collector.lastSeen, entry.ts);
   }
+}
+
+/** The map of one minute, made on first use. */
+function inner<T>(byMinute: Map<number, Map<string, T>>, minute: number): Map<string, T> {
+  let map = byMinute.get(minute);
+  if (!map) {
+    map = new Map();
+    byMinute.set(minute, map);
+  }
+  return map;
 }

@@ -41,7 +41,15 @@ export function addEntry(delta: SecondDelta, entry: CollectEntry): void {
   counters.corrections += entry.corrections;
   counters.dropped += entry.dropped;
   counters.redacted += entry.redacted;
-  for (const reason of REDACTION_REASONS) counters[`red_${reason}`] += entry.red[reason];
+  // Spelled out, not looped over REDACTION_REASONS: a built key per reason cost an allocation each, per entry.
+  const red = entry.red;
+  counters.red_password += red.password;
+  counters.red_email += red.email;
+  counters.red_phone += red.phone;
+  counters.red_card += red.card;
+  counters.red_credential += red.credential;
+  counters.red_govid += red.govid;
+  counters.red_other += red.other;
   counters.bytes += entry.bytes;
   if (entry.consent === 'revoked') counters.revoked += events;
   if (!entry.tls) counters.unencrypted += events;

@@ -2,7 +2,7 @@
  * A stream's field table as data — name, required, kind, default — exactly as the
  * contract lists it, and the per-field reading of one wire value by that table.
  */
-import { isContractId, isContractInt, isIpLiteral, safeFieldName } from './fields.js';
+import { isContractId, isIpLiteral, readContractInt, safeFieldName } from './fields.js';
 import type { Rejection } from './parse-result.js';
 
 /**
@@ -86,9 +86,9 @@ export function readFieldValue(spec: FieldSpec, wire: string): FieldValue | Reje
     case 'version':
       return wire === '1' ? 1 : { reason: 'version', field: spec.name };
     case 'int': {
-      if (!isContractInt(wire)) return { reason: 'type', field: spec.name };
-      // At most 15 digits, so the conversion is exact.
-      const value = Number(wire);
+      // At most 15 digits, so the value is exact.
+      const value = readContractInt(wire);
+      if (value < 0) return { reason: 'type', field: spec.name };
       if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
         return { reason: 'range', field: spec.name };
       }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  isContractId, isContractInt, isIpLiteral, isRawLookingField, isRawLookingName, safeFieldName,
+  isContractId, isContractInt, isIpLiteral, isRawLookingField, isRawLookingName, readContractInt, safeFieldName,
 } from './fields.js';
 
 const sha8 = (name: string) => '#' + createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 8);
@@ -16,6 +17,16 @@ describe('ints', () => {
   );
   it('refuses a huge digit string without scanning it as a regex', () => {
     expect(isContractInt('1'.repeat(5_000_000))).toBe(false);
+    expect(readContractInt('1'.repeat(5_000_000))).toBe(-1);
+  });
+  it('reads exactly the strings the pattern accepts, to the value Number() gives', () => {
+    const candidates = fc.oneof(fc.string({ maxLength: 18 }), fc.stringMatching(/^[0-9]{0,17}$/), fc.nat().map(String), fc.constant('999999999999999'));
+    fc.assert(
+      fc.property(candidates, (value) => {
+        expect(readContractInt(value)).toBe(isContractInt(value) ? Number(value) : -1);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 

@@ -37,6 +37,25 @@ export function isContractInt(value: string): boolean {
   return value.length <= MAX_INT_LENGTH && INT_REGEX.test(value);
 }
 
+/**
+ * The value of a contract int, or -1 when `value` is not one: the same rule as
+ * {@link INT_PATTERN} in one pass without a regex or a second parse (about twenty ints
+ * per collect entry are read this way).
+ */
+export function readContractInt(value: string): number {
+  const length = value.length;
+  if (length === 0 || length > MAX_INT_LENGTH) return -1;
+  const first = value.charCodeAt(0) - 48;
+  if (first < 0 || first > 9 || (first === 0 && length > 1)) return -1;
+  let result = first;
+  for (let index = 1; index < length; index++) {
+    const digit = value.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    result = result * 10 + digit;
+  }
+  return result;
+}
+
 /** True when `value` is a contract id. */
 export function isContractId(value: string): boolean {
   return value.length <= MAX_ID_LENGTH && ID_REGEX.test(value);
