@@ -30,6 +30,8 @@ const clientMessage = TypeCompiler.Compile(ClientMessage);
 
 const CHANNEL_VIEWS: readonly ChannelView[] = ['full', 'k-anonymised'];
 
+/** Lone probes written per turn of the event loop (see #writeProbes). */
+const PROBE_SLICE = 100;
 /** A client whose probe is unanswered this long is behind: its metric updates are held and merged. */
 export const BEHIND_AFTER_MS = 500;
 /** Payload of the read-lag probe's ping (the heartbeat's ping has none), and its whole frame. */
@@ -158,15 +160,31 @@ export class Hub {
    */
   probe(): void {
     const now = this.#now();
+    const alone: ClientConnection[] = [];
     for (const client of this.#clients) {
       if (client.probeSentAtMs !== null) {
         if (now - client.probeSentAtMs > this.#options.clientLagMs) this.#disconnectSlow(client);
       } else if (client.probeDue) {
-        this.#write(client, null, true);
+        alone.push(client);
       } else {
         client.probeDue = true;
       }
     }
+    this.#writeProbes(alone, 0);
+  }
+
+  /**
+   * Writes lone probes a slice at a time, yielding to I/O between slices: a thousand
+   * socket writes in one go would hold an alert that arrives meanwhile for ~20 ms.
+   */
+  #writeProbes(clients: readonly ClientConnection[], from: number): void {
+    const to = Math.min(clients.length, from + PROBE_SLICE);
+    for (let index = from; index < to; index++) {
+      const client = clients[index]!;
+      // Meanwhile an update may have carried the probe, or the client may have gone.
+      if (client.probeDue && client.probeSentAtMs === null && client.socket.readyState === client.socket.OPEN) this.#write(client, null, true);
+    }
+    if (to < clients.length) setImmediate(() => this.#writeProbes(clients, to));
   }
 
   /** How many clients are behind, and the worst unsent data and read lag (for /metrics). */
