@@ -16,16 +16,19 @@ export const CLIENT_MESSAGES_PER_SECOND = 20;
 export class ClientConnection {
   readonly socket: WebSocket;
   readonly identity: ClientIdentity;
-  readonly channels = new Set<ChannelName>();
+  // The three collections below are made on first use: most clients subscribe to one
+  // or two channels and never catch up or fall behind, and an empty Map or Set with its
+  // table costs ~150 bytes of heap per connection (issue 6's idle-memory target).
+  #channels: Set<ChannelName> | null = null;
   /** Channels being caught up after a resume: live frames wait here until the missed ones are sent. */
-  readonly catchingUp = new Map<ChannelName, Frame[]>();
-  /** Whether the socket answered the last heartbeat ping. */
-  alive = true;
+  #catchingUp: Map<ChannelName, Frame[]> | null = null;
   /**
    * Metric updates held while the client is behind, merged per channel (see
    * `ChannelFeed.merge`), and sent as one update per channel once it has caught up.
    */
-  readonly heldUpdates = new Map<ChannelName, unknown>();
+  #held: Map<ChannelName, unknown> | null = null;
+  /** Whether the socket answered the last heartbeat ping. */
+  alive = true;
   /**
    * When the unanswered read-lag probe was sent, or null. The probe is a ping queued
    * behind everything sent before it, so its pong says the client has read all that:
@@ -41,6 +44,60 @@ export class ClientConnection {
     this.socket = socket;
     this.identity = identity;
     this.#refilledAtMs = nowMs;
+  }
+
+  isSubscribed(channel: ChannelName): boolean {
+    return this.#channels?.has(channel) ?? false;
+  }
+
+  subscribe(channel: ChannelName): void {
+    (this.#channels ??= new Set()).add(channel);
+  }
+
+  /** Ends a subscription, with whatever update of it was held. */
+  unsubscribe(channel: ChannelName): void {
+    this.#channels?.delete(channel);
+    this.#held?.delete(channel);
+  }
+
+  /** Live frames of `channel` wait (see `catchUpQueue`) until `endCatchUp`. */
+  startCatchUp(channel: ChannelName): void {
+    (this.#catchingUp ??= new Map()).set(channel, []);
+  }
+
+  /** Where live frames of `channel` wait while it is caught up; undefined when it is not. */
+  catchUpQueue(channel: ChannelName): Frame[] | undefined {
+    return this.#catchingUp?.get(channel);
+  }
+
+  /** Ends catching up `channel`; returns the live frames that waited. */
+  endCatchUp(channel: ChannelName): Frame[] {
+    const waiting = this.#catchingUp?.get(channel) ?? [];
+    this.#catchingUp?.delete(channel);
+    return waiting;
+  }
+
+  hasHeld(channel: ChannelName): boolean {
+    return this.#held?.has(channel) ?? false;
+  }
+
+  heldUpdate(channel: ChannelName): unknown {
+    return this.#held?.get(channel);
+  }
+
+  setHeld(channel: ChannelName, data: unknown): void {
+    (this.#held ??= new Map()).set(channel, data);
+  }
+
+  get holdsUpdates(): boolean {
+    return (this.#held?.size ?? 0) > 0;
+  }
+
+  /** The held updates, channel by channel, now no longer held. */
+  takeHeld(): [ChannelName, unknown][] {
+    const held = [...(this.#held ?? [])];
+    this.#held?.clear();
+    return held;
   }
 
   /** How long the client has been reading behind: the age of its unanswered probe (0 when none). */

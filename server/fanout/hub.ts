@@ -25,6 +25,7 @@ import { channelViewFor, type ChannelView } from '../privacy/role-views.js';
 import type { ChannelFeed, ViewData } from './channel-feed.js';
 import { encodeOutbound, wireFrame, type Frame } from './outbound.js';
 import { CLIENT_MESSAGES_PER_SECOND, ClientConnection, type ClientIdentity } from './client-connection.js';
+import { SharedIdentities } from './shared-identities.js';
 
 const clientMessage = TypeCompiler.Compile(ClientMessage);
 
@@ -74,6 +75,11 @@ export class Hub {
   /** Clients with held updates. */
   readonly #holding = new Set<ClientConnection>();
   readonly #softBufferBytes: number;
+  /** Each client by its socket, for the listeners all sockets share. */
+  readonly #clientOf = new WeakMap<WebSocket, ClientConnection>();
+  readonly #listeners = this.#makeListeners();
+  /** Clients with the same credential share one identity object. */
+  readonly #identities = new SharedIdentities();
 
   constructor(options: HubOptions) {
     this.#options = options;
@@ -87,18 +93,13 @@ export class Hub {
 
   /** Takes a freshly upgraded socket: greets it and listens to it. */
   accept(socket: WebSocket, identity: ClientIdentity): void {
-    const client = new ClientConnection(socket, identity, this.#now());
+    const client = new ClientConnection(socket, this.#identities.share(identity), this.#now());
     this.#clients.add(client);
-    socket.on('message', (data, isBinary) => this.#onMessage(client, data, isBinary));
-    socket.on('pong', (data) => {
-      client.alive = true;
-      if (client.probeSentAtMs !== null && data.equals(PROBE_PAYLOAD)) {
-        client.probeSentAtMs = null;
-        this.#flushHeld(client);
-      }
-    });
-    socket.on('close', () => this.#forget(client));
-    socket.on('error', (error) => this.#options.log.debug({ err: error.message }, 'websocket error'));
+    this.#clientOf.set(socket, client);
+    socket.on('message', this.#listeners.message);
+    socket.on('pong', this.#listeners.pong);
+    socket.on('close', this.#listeners.close);
+    socket.on('error', this.#listeners.error);
     const hello: HelloMessage = {
       type: 'hello', protocol: PROTOCOL_VERSION, user: identity.user, role: identity.role,
       channels: channelsFor(identity.role), tickMs: this.#options.tickMs, mode: this.#options.mode,
@@ -138,7 +139,7 @@ export class Hub {
     for (const view of CHANNEL_VIEWS) this.#snapshotFrames.delete(`${channel}:${view}`);
     const prepared = new Map<ChannelView, { data: unknown; frame: Frame | null }>();
     for (const client of this.#clients) {
-      if (!client.channels.has(channel)) continue;
+      if (!client.isSubscribed(channel)) continue;
       const view = channelViewFor(client.identity.role);
       let forView = prepared.get(view);
       if (forView === undefined) {
@@ -147,7 +148,7 @@ export class Hub {
         prepared.set(view, forView);
       }
       if (forView.frame === null) continue;
-      if (client.heldUpdates.has(channel) || this.#isBehind(client, now)) this.#hold(client, channel, feed, forView.data);
+      if (client.hasHeld(channel) || this.#isBehind(client, now)) this.#hold(client, channel, feed, forView.data);
       else this.#send(client, forView.frame);
     }
   }
@@ -205,19 +206,18 @@ export class Hub {
 
   /** Holds `data` for a client that is behind, merged into what it already holds of the channel. */
   #hold(client: ClientConnection, channel: ChannelName, feed: ChannelFeed, data: unknown): void {
-    const held = client.heldUpdates.get(channel);
-    client.heldUpdates.set(channel, held === undefined || !feed.merge ? data : feed.merge(held, data));
+    const held = client.heldUpdate(channel);
+    client.setHeld(channel, held === undefined || !feed.merge ? data : feed.merge(held, data));
     this.#holding.add(client);
   }
 
   /** Sends a client that caught up what it holds, one update per channel. */
   #flushHeld(client: ClientConnection): void {
-    if (client.heldUpdates.size === 0 || this.#isBehind(client, this.#now())) return;
-    const held = [...client.heldUpdates];
-    client.heldUpdates.clear();
+    if (!client.holdsUpdates || this.#isBehind(client, this.#now())) return;
+    const held = client.takeHeld();
     this.#holding.delete(client);
     for (const [channel, data] of held) {
-      if (!client.channels.has(channel)) continue;
+      if (!client.isSubscribed(channel)) continue;
       const frame = this.#encode({ type: 'update', channel, data });
       if (frame !== null) this.#send(client, frame);
     }
@@ -230,8 +230,44 @@ export class Hub {
   }
 
   #forget(client: ClientConnection): void {
-    this.#clients.delete(client);
+    // Called on close, and before it when the hub closes a client itself.
+    if (!this.#clients.delete(client)) return;
     this.#holding.delete(client);
+    this.#identities.release(client.identity);
+  }
+
+  #onPong(client: ClientConnection, data: Buffer): void {
+    client.alive = true;
+    if (client.probeSentAtMs !== null && data.equals(PROBE_PAYLOAD)) {
+      client.probeSentAtMs = null;
+      this.#flushHeld(client);
+    }
+  }
+
+  /**
+   * One set of socket listeners for every client, finding the client by its socket:
+   * four closures per connection were ~300 bytes of heap each (issue 6's idle memory).
+   */
+  #makeListeners() {
+    const hub = this;
+    const clientOf = this.#clientOf;
+    return {
+      message(this: WebSocket, data: RawData, isBinary: boolean): void {
+        const client = clientOf.get(this);
+        if (client) hub.#onMessage(client, data, isBinary);
+      },
+      pong(this: WebSocket, data: Buffer): void {
+        const client = clientOf(this);
+        if (client) hub.#onPong(client, data);
+      },
+      close(this: WebSocket): void {
+        const client = clientOf(this);
+        if (client) hub.#forget(client);
+      },
+      error(this: WebSocket, error: Error): void {
+        hub.#options.log.debug({ err: error.message }, 'websocket error');
+      },
+    };
   }
 
   /** Tells every client the source's state (called on every change). */
@@ -302,10 +338,7 @@ export class Hub {
       return;
     }
     if (parsed.type === 'unsubscribe') {
-      for (const name of parsed.channels) {
-        client.channels.delete(name as ChannelName);
-        client.heldUpdates.delete(name as ChannelName);
-      }
+      for (const name of parsed.channels) client.unsubscribe(name as ChannelName);
       return;
     }
     for (const name of parsed.channels) this.#subscribe(client, name, parsed.resume?.[name]);
@@ -326,7 +359,7 @@ export class Hub {
       this.#sendError(client, 'unknown_channel', `The ${channel} channel is not served by this version yet.`, channel);
       return;
     }
-    client.channels.add(channel);
+    client.subscribe(channel);
     feed.subscribed?.(client.identity);
     if (resume !== undefined && feed.resume) {
       this.#resume(client, channel, feed, resume);
@@ -335,11 +368,11 @@ export class Hub {
     this.snapshotFrame(channel, client.identity.role).then(
       (frame) => {
         // Still subscribed (an unsubscribe may have come while the snapshot was read)?
-        if (client.channels.has(channel)) this.#send(client, frame);
+        if (client.isSubscribed(channel)) this.#send(client, frame);
       },
       (error: Error) => {
         this.#options.log.warn({ err: error.message, channel }, 'snapshot failed');
-        client.channels.delete(channel);
+        client.unsubscribe(channel);
         this.#sendError(client, 'bad_request', `The ${channel} snapshot could not be read just now; subscribe again shortly.`, channel);
       },
     );
@@ -350,12 +383,11 @@ export class Hub {
    * cursor that cannot be honoured gets the full snapshot (`recovered: false`).
    */
   #resume(client: ClientConnection, channel: ChannelName, feed: ChannelFeed, cursor: string): void {
-    client.catchingUp.set(channel, []);
+    client.startCatchUp(channel);
     const view = channelViewFor(client.identity.role);
     const finish = (frames: Frame[]): void => {
-      const live = client.catchingUp.get(channel) ?? [];
-      client.catchingUp.delete(channel);
-      if (!client.channels.has(channel)) return;
+      const live = client.endCatchUp(channel);
+      if (!client.isSubscribed(channel)) return;
       // A live frame already among the missed ones (same event) is sent once.
       const sent = new Set(frames.map((frame) => frame.text));
       for (const frame of [...frames, ...live.filter((frame) => !sent.has(frame.text))]) this.#send(client, frame);
@@ -367,8 +399,8 @@ export class Hub {
         finish(frames.filter((frame): frame is Frame => frame !== null));
       },
     ).catch((error: Error) => {
-      client.catchingUp.delete(channel);
-      client.channels.delete(channel);
+      client.endCatchUp(channel);
+      client.unsubscribe(channel);
       this.#options.log.warn({ err: error.message, channel }, 'resume failed');
       this.#sendError(client, 'bad_request', `The ${channel} channel could not be resumed just now; subscribe again shortly.`, channel);
     });
@@ -380,8 +412,8 @@ export class Hub {
     if (frame === null) return;
     for (const view of CHANNEL_VIEWS) this.#snapshotFrames.delete(`${channel}:${view}`);
     for (const client of this.#clients) {
-      if (!client.channels.has(channel)) continue;
-      const waiting = client.catchingUp.get(channel);
+      if (!client.isSubscribed(channel)) continue;
+      const waiting = client.catchUpQueue(channel);
       if (waiting) waiting.push(frame);
       else this.#send(client, frame);
     }

@@ -73,7 +73,8 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     for (const event of events) hub.publish('alerts', { type: 'alert', id: event.id, alert: event.alert });
   });
   clientsByRole = () => hub.clientsByRole();
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
+  // clientTracking off: the hub keeps the clients (ws's own Set would hold each socket a second time, with a close listener each).
+  const sockets = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
   const allowedOrigins = new Set(config.allowedOrigins);
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -88,7 +89,11 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     fastify.identify({ cookie: request.headers.cookie, authorization: request.headers.authorization }).then(
       (identity) => {
         if (!identity) return refuseUpgrade(socket, 401, 'unauthorized', 'Sign in first (POST /api/session) or send a bearer token.');
-        sockets.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, identity));
+        sockets.handleUpgrade(request, socket, head, (ws) => {
+          // ws handles the socket's errors from here on; a second listener would be kept per connection.
+          socket.off('error', destroySocket);
+          hub.accept(ws, identity);
+        });
       },
       () => refuseUpgrade(socket, 503, 'unavailable', 'Accounts are unreachable; try again shortly.'),
     );
