@@ -257,11 +257,11 @@ export class Hub {
         if (client) hub.#onMessage(client, data, isBinary);
       },
       pong(this: WebSocket, data: Buffer): void {
-        const client = clientOf(this);
+        const client = clientOf.get(this);
         if (client) hub.#onPong(client, data);
       },
       close(this: WebSocket): void {
-        const client = clientOf(this);
+        const client = clientOf.get(this);
         if (client) hub.#forget(client);
       },
       error(this: WebSocket, error: Error): void {
