@@ -3,7 +3,7 @@ import type { OverviewFullPoint } from '../../shared/overview.js';
 import type { MemoryStreams } from '../ingest/memory-streams.js';
 import { INPUT_STREAMS, type InputStream } from '../ingest/stream-source.js';
 import { coveredSeconds, type CommitOutcome, type DeadLetter, type IngestCommit, type OverviewChanges, type OverviewStore } from './overview-store.js';
-import { COLLECTOR_MINUTE_COUNTERS, TEAM_MINUTE_COUNTERS } from './minute-delta.js';
+import { COLLECTOR_MINUTE_COUNTERS, mapOf, TEAM_MINUTE_COUNTERS } from './minute-delta.js';
 import { MINUTE_VIEWS_TTL_MS, type MinuteStore, type StoredCollectorMinute, type StoredMinute, type StoredTeamMinute } from './minute-store.js';
 import { emptyDelta, STORED_COUNTERS, toOverviewPoint, type SecondDelta } from './second-delta.js';
 
@@ -181,15 +181,6 @@ export class MemoryOverviewStore implements OverviewStore, MinuteStore {
       for (const minute of minutes.keys()) if (minute < oldestMinute) minutes.delete(minute);
     }
   }
-}
-
-function mapOf<V>(maps: Map<number, Map<string, V>>, minute: number): Map<string, V> {
-  let map = maps.get(minute);
-  if (!map) {
-    map = new Map();
-    maps.set(minute, map);
-  }
-  return map;
 }
 
 /** The `kw:dlq` entry layout, shared with the Redis adapter: names only, never values. */

@@ -59,7 +59,7 @@ export class MinuteDeltas {
   add(entry: CollectEntry, second: number): void {
     const minute = minuteOf(second);
     const events = entry.keys + entry.clicks + entry.moves + entry.scrolls;
-    const teams = inner(this.#teams, minute);
+    const teams = mapOf(this.#teams, minute);
     let team = teams.get(entry.team);
     if (!team) {
       team = {
@@ -78,7 +78,7 @@ export class MinuteDeltas {
     team.collectors.add(entry.collector);
     team.activeSeconds.add(second);
 
-    const collectors = inner(this.#collectors, minute);
+    const collectors = mapOf(this.#collectors, minute);
     let collector = collectors.get(entry.collector);
     if (!collector) {
       collector = { minute, collector: entry.collector, team: entry.team, counters: { events: 0, keys: 0, redacted: 0, dropped: 0 }, lastSeen: 0 };
@@ -93,12 +93,12 @@ export class MinuteDeltas {
   }
 }
 
-/** The map of one minute, made on first use. */
-function inner<T>(byMinute: Map<number, Map<string, T>>, minute: number): Map<string, T> {
-  let map = byMinute.get(minute);
+/** The map of one minute in `maps`, made on first use. */
+export function mapOf<V>(maps: Map<number, Map<string, V>>, minute: number): Map<string, V> {
+  let map = maps.get(minute);
   if (!map) {
     map = new Map();
-    byMinute.set(minute, map);
+    maps.set(minute, map);
   }
   return map;
 }
