@@ -11,6 +11,7 @@
  *   npm run bench -- --profile     no measurement: Keywatch under `node --cpu-prof` in fan-out and
  *                                  ingest, top functions printed (bench/results/profile-*.json)
  *   npm run bench -- --build       rebuild (npm run build) first; otherwise only when dist/ is missing
+ *   npm run bench -- --quick --clients=10000   fan-out at these client counts instead of the form's
  */
 import { mkdirSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,17 +49,22 @@ const FORMS = {
 const SCENARIOS = ['fanout', 'idle', 'ingest', 'alerts', 'browser'];
 
 function parseArgs(argv) {
-  const options = { mode: 'full', only: SCENARIOS, profile: false, build: false };
+  const options = { mode: 'full', only: SCENARIOS, profile: false, build: false, clients: null };
   for (const arg of argv) {
     if (arg === '--quick') options.mode = 'quick';
     else if (arg === '--profile') options.profile = true;
     else if (arg === '--build') options.build = true;
-    else if (arg.startsWith('--only=')) {
+    else if (arg.startsWith('--clients=')) {
+      options.clients = arg.slice('--clients='.length).split(',').map(Number);
+      if (options.clients.length === 0 || options.clients.some((count) => !Number.isInteger(count) || count < 1 || count > 50_000)) {
+        throw new Error('--clients takes client counts from 1 to 50000, comma-separated (e.g. --clients=10000)');
+      }
+    } else if (arg.startsWith('--only=')) {
       options.only = arg.slice('--only='.length).split(',').filter(Boolean);
       const unknown = options.only.filter((name) => !SCENARIOS.includes(name));
       if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}: choose from ${SCENARIOS.join(', ')}`);
     } else if (arg === '--help' || arg === '-h') {
-      console.log('Usage: npm run bench [-- --quick] [--only=fanout,idle,ingest,alerts,browser] [--profile] [--build]');
+      console.log('Usage: npm run bench [-- --quick] [--only=fanout,idle,ingest,alerts,browser] [--clients=N,…] [--profile] [--build]');
       process.exit(0);
     } else throw new Error(`unknown option ${arg} (see --help)`);
   }
@@ -104,7 +110,7 @@ async function main() {
   installCleanup();
   // The harness keeps off core 0, where the arms run.
   pinSelf('1');
-  const form = FORMS[options.mode];
+  const form = options.clients ? { ...FORMS[options.mode], fanout: { ...FORMS[options.mode].fanout, sizes: options.clients } } : FORMS[options.mode];
   const startedAt = new Date().toISOString();
   const runId = `${stamp()}-${options.mode}`;
   const workDir = join(RESULTS_DIR, `logs-${runId}`);
