@@ -80,9 +80,16 @@ for _, tm in ipairs(teamMinutes) do
   end
   table.insert(expected, { base .. 'teams', 'set' })
 end
+-- Collectors of one minute go into its 'all' set in one SADD (a batch holds hundreds).
+local collectorsByMinute, minutesInOrder = {}, {}
 for _, cm in ipairs(collectorMinutes) do
   table.insert(expected, { sp .. 'cm:' .. cm.minute .. ':h:' .. cm.collector, 'hash' })
-  table.insert(expected, { sp .. 'cm:' .. cm.minute .. ':all', 'set' })
+  if not collectorsByMinute[cm.minute] then
+    collectorsByMinute[cm.minute] = {}
+    table.insert(minutesInOrder, cm.minute)
+    table.insert(expected, { sp .. 'cm:' .. cm.minute .. ':all', 'set' })
+  end
+  table.insert(collectorsByMinute[cm.minute], cm.collector)
 end
 for _, pair in ipairs(expected) do
   if not typeIs(pair[1], pair[2]) then return { 2, pair[1] } end
@@ -143,13 +150,16 @@ for _, tm in ipairs(teamMinutes) do
 end
 for _, cm in ipairs(collectorMinutes) do
   local key = sp .. 'cm:' .. cm.minute .. ':h:' .. cm.collector
-  redis.call('HSET', key, 'team', cm.team)
   addValues(key, collectorNames, cm.values)
   local previous = redis.call('HGET', key, 'lastSeen')
-  if not previous or tonumber(previous) < tonumber(cm.lastSeen) then redis.call('HSET', key, 'lastSeen', cm.lastSeen) end
+  if not previous or tonumber(previous) < tonumber(cm.lastSeen) then
+    redis.call('HSET', key, 'team', cm.team, 'lastSeen', cm.lastSeen)
+  else
+    redis.call('HSET', key, 'team', cm.team)
+  end
   redis.call('EXPIRE', key, minuteTtl)
-  addAll(sp .. 'cm:' .. cm.minute .. ':all', { cm.collector }, minuteTtl)
 end
+for _, minute in ipairs(minutesInOrder) do addAll(sp .. 'cm:' .. minute .. ':all', collectorsByMinute[minute], minuteTtl) end
 
 -- Ingest counters and dead letters (names only).
 for _, counter in ipairs(counters) do redis.call('HINCRBY', KEYS[4], counter[1], counter[2]) end
