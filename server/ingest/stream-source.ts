@@ -75,9 +75,8 @@ export function compareStreamIds(a: string, b: string): number {
   );
 }
 
-/** Where the dash-separated part of `text` starting at `from` ends. */
+/** Where the dash-separated part of `text` starting at `from` ends (past the end: an empty part). */
 function partEnd(text: string, from: number): number {
-  if (from > text.length) return from;
   const dash = text.indexOf('-', from);
   return dash < 0 ? text.length : dash;
 }

@@ -23,7 +23,6 @@ export const RAW_VALUE_MAX_LENGTH = 64;
 
 // Compiled once: the parser runs at ~100k entries/s. The length guards below keep a
 // hostile multi-megabyte value from ever reaching the regex engine.
-const INT_REGEX = new RegExp(INT_PATTERN);
 const ID_REGEX = new RegExp(ID_PATTERN);
 const SAFE_NAME_REGEX = new RegExp(SAFE_NAME_PATTERN);
 const MAX_INT_LENGTH = 15;
@@ -34,7 +33,7 @@ const MAX_ADDRESS_LENGTH = 64;
 
 /** True when `value` is a contract int. */
 export function isContractInt(value: string): boolean {
-  return value.length <= MAX_INT_LENGTH && INT_REGEX.test(value);
+  return readContractInt(value) >= 0;
 }
 
 /**
