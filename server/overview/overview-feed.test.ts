@@ -48,4 +48,16 @@ describe('OverviewFeed', () => {
     const filled = await feed.tick();
     expect(filled?.points.map((point) => [point.t, 'gap' in point])).toEqual([[1_700_000_101_000, false], [1_700_000_102_000, false], [1_700_000_103_000, false]]);
   });
+
+  it('keeps the changes of a tick whose read failed for the next tick', async () => {
+    const now = { ms: 1_700_000_100_500 };
+    const { store, feed } = setup(now, { up: true });
+    await feed.load();
+    await store.commit({ ...emptyCommit, coverage: { fromMs: now.ms - 1000, toMs: now.ms } });
+    const readSeconds = store.readSeconds.bind(store);
+    store.readSeconds = () => Promise.reject(new Error('store unreachable'));
+    await expect(feed.tick()).rejects.toThrow('store unreachable');
+    store.readSeconds = readSeconds;
+    expect((await feed.tick())?.points.map((point) => point.t)).toEqual([1_700_000_099_000, 1_700_000_100_000]);
+  });
 });

@@ -59,7 +59,6 @@ export class OverviewFeed {
       for (const [t, point] of this.#points) updated.set(t, point);
     }
     const changes = await store.changes(this.#cursor);
-    this.#cursor = changes.cursor;
     const oldest = this.#oldestSecond();
     const changedSeconds = changes.seconds.filter((t) => t >= oldest);
     if (changedSeconds.length > 0) {
@@ -69,6 +68,8 @@ export class OverviewFeed {
         updated.set(t, point);
       }
     }
+    // Only once the changed seconds are read: a failed read leaves them for the next tick.
+    this.#cursor = changes.cursor;
     if (!isSourceUp()) {
       // While the source is down, seconds pass unread: say so, so that clients draw a gap.
       const newest = secondOf(this.#now());
