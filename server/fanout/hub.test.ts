@@ -1,14 +1,13 @@
 import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { WebSocket } from 'ws';
 import type { OverviewData } from '../../shared/overview.js';
 import type { OverviewFeed } from '../overview/overview-feed.js';
 import type { Role } from '../../shared/channels.js';
 import type { Identity } from '../auth/auth-service.js';
 import { emptyPoint } from '../../shared/overview.js';
 import { mergeOverviewUpdates, OverviewChannel } from '../overview/overview-channel.js';
-import { BEHIND_AFTER_MS, Hub } from './hub.js';
+import { BEHIND_AFTER_MS, Hub, type HubSocket } from './hub.js';
 
 /** A stand-in socket that records what it is sent (the Hub only needs this much of ws). */
 class FakeSocket extends EventEmitter {
@@ -40,6 +39,12 @@ class FakeSocket extends EventEmitter {
   }
 }
 
+/** A stand-in socket of the kind `target` takes (its events go to the Hub, as ws sockets' do). */
+function fakeSocket(target: Hub): FakeSocket {
+  const Socket = target.socketClass(FakeSocket);
+  return new Socket();
+}
+
 const data: OverviewData = { resolutionMs: 1000, points: [{ t: 1000, gap: true }], openAlerts: { critical: 0, high: 0, warning: 0, info: 0 } };
 const feed = { tick: async () => data, snapshot: () => data, openAlerts: () => data.openAlerts, pointAt: (t: number) => ({ t, gap: true }) } as unknown as OverviewFeed;
 
@@ -63,8 +68,8 @@ function identity(user: string, role: Role): Identity {
 describe('Hub', () => {
   it('greets with hello and status, then answers a subscribe with the snapshot', async () => {
     const target = hub();
-    const socket = new FakeSocket();
-    target.accept(socket as unknown as WebSocket, identity('alice', 'manager'));
+    const socket = fakeSocket(target);
+    target.accept(socket as unknown as HubSocket, identity('alice', 'manager'));
     socket.receive({ type: 'subscribe', channels: ['overview', 'audit'] });
     await flush();
     const types = socket.sent.map((frame) => JSON.parse(frame) as { type: string; code?: string });
@@ -75,9 +80,9 @@ describe('Hub', () => {
 
   it('serialises each update once for all subscribers', async () => {
     const target = hub();
-    const sockets = Array.from({ length: 100 }, () => new FakeSocket());
+    const sockets = Array.from({ length: 100 }, () => fakeSocket(target));
     for (const socket of sockets) {
-      target.accept(socket as unknown as WebSocket, identity('u', 'admin'));
+      target.accept(socket as unknown as HubSocket, identity('u', 'admin'));
       socket.receive({ type: 'subscribe', channels: ['overview'] });
     }
     await flush();
@@ -91,13 +96,13 @@ describe('Hub', () => {
 
   it('rate-limits a flooding client and disconnects one that does not read (1013)', async () => {
     const target = hub(100);
-    const flooder = new FakeSocket();
-    target.accept(flooder as unknown as WebSocket, identity('u', 'admin'));
+    const flooder = fakeSocket(target);
+    target.accept(flooder as unknown as HubSocket, identity('u', 'admin'));
     for (let index = 0; index < 100; index++) flooder.receive({ type: 'unsubscribe', channels: [] });
     expect(flooder.sent.some((frame) => frame.includes('"rate_limited"'))).toBe(true);
 
-    const slow = new FakeSocket();
-    target.accept(slow as unknown as WebSocket, identity('u', 'admin'));
+    const slow = fakeSocket(target);
+    target.accept(slow as unknown as HubSocket, identity('u', 'admin'));
     slow.bufferedAmount = 1000;
     slow.receive({ type: 'subscribe', channels: ['overview'] });
     await flush();
@@ -119,9 +124,9 @@ describe('Hub', () => {
       feeds: { overview: queued }, mode: 'embedded', tickMs: 250, clientBufferBytes: 1 << 20, clientLagMs: 3000,
       log: pino({ level: 'silent' }), status: () => ({ source: 'up', sinceMs: 5, lagMs: 0, reason: null }), now: () => nowMs,
     });
-    const [reader, lagger] = [new FakeSocket(), new FakeSocket()];
+    const [reader, lagger] = [fakeSocket(target), fakeSocket(target)];
     for (const socket of [reader, lagger]) {
-      target.accept(socket as unknown as WebSocket, identity('u', 'admin'));
+      target.accept(socket as unknown as HubSocket, identity('u', 'admin'));
       socket.receive({ type: 'subscribe', channels: ['overview'] });
     }
     await flush();
@@ -156,8 +161,8 @@ describe('Hub', () => {
       feeds: {}, mode: 'embedded', tickMs: 250, clientBufferBytes: 1 << 20, clientLagMs: 3000,
       log: pino({ level: 'silent' }), status: () => ({ source: 'up', sinceMs: 5, lagMs: 0, reason: null }), now: () => nowMs,
     });
-    const [reader, stuck] = [new FakeSocket(), new FakeSocket()];
-    for (const socket of [reader, stuck]) target.accept(socket as unknown as WebSocket, identity('u', 'admin'));
+    const [reader, stuck] = [fakeSocket(target), fakeSocket(target)];
+    for (const socket of [reader, stuck]) target.accept(socket as unknown as HubSocket, identity('u', 'admin'));
     for (nowMs = 0; nowMs <= 4000; nowMs += 1000) {
       target.probe();
       reader.pong();
@@ -179,8 +184,8 @@ describe('Hub', () => {
       feeds: { overview: leaky }, mode: 'embedded', tickMs: 250, clientBufferBytes: 1024, clientLagMs: 10_000, log,
       status: () => ({ source: 'up', sinceMs: 5, lagMs: 0, reason: null }),
     });
-    const socket = new FakeSocket();
-    target.accept(socket as unknown as WebSocket, identity('u', 'admin'));
+    const socket = fakeSocket(target);
+    target.accept(socket as unknown as HubSocket, identity('u', 'admin'));
     socket.receive({ type: 'subscribe', channels: ['overview'] });
     await flush();
     const before = socket.sent.length;

@@ -12,8 +12,10 @@
  * 1013 and resumes.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
+import { hubSocketClass, type HubSocketFields, type SocketEventSink } from './hub-socket.js';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
   CHANNELS, channelsFor, ClientMessage, CloseCode, PROTOCOL_VERSION, type ChannelName, type ErrorMessage, type HelloMessage,
@@ -28,6 +30,9 @@ import { CLIENT_MESSAGES_PER_SECOND, ClientConnection, type ClientIdentity } fro
 import { SharedIdentities } from './shared-identities.js';
 
 const clientMessage = TypeCompiler.Compile(ClientMessage);
+
+/** A socket the Hub can take: one made by a class from `Hub.socketClass`. */
+export type HubSocket = WebSocket & HubSocketFields<ClientConnection>;
 
 const CHANNEL_VIEWS: readonly ChannelView[] = ['full', 'k-anonymised'];
 
@@ -75,9 +80,8 @@ export class Hub {
   /** Clients with held updates. */
   readonly #holding = new Set<ClientConnection>();
   readonly #softBufferBytes: number;
-  /** Each client by its socket, for the listeners all sockets share. */
-  readonly #clientOf = new WeakMap<WebSocket, ClientConnection>();
-  readonly #listeners = this.#makeListeners();
+  /** Where every socket of `socketClass` hands its events. */
+  readonly #events = this.#makeEventSink();
   /** Clients with the same credential share one identity object. */
   readonly #identities = new SharedIdentities();
 
@@ -91,15 +95,20 @@ export class Hub {
     return this.#clients.size;
   }
 
-  /** Takes a freshly upgraded socket: greets it and listens to it. */
-  accept(socket: WebSocket, identity: ClientIdentity): void {
+  /**
+   * `Base` (ws's WebSocket; a test double in tests) made into the sockets this Hub can
+   * take: they hand it their events (see hub-socket.ts). Give it to the WebSocketServer.
+   */
+  socketClass<Base extends new (...args: any[]) => EventEmitter>(Base: Base) {
+    return hubSocketClass<Base, ClientConnection>(Base, this.#events as unknown as SocketEventSink<InstanceType<Base> & HubSocketFields<ClientConnection>>);
+  }
+
+  /** Takes a freshly upgraded socket (made by a `socketClass` class): greets it and hears its events. */
+  accept(socket: HubSocket, identity: ClientIdentity): void {
+    if (!('hubClient' in socket)) throw new TypeError('Hub.accept takes sockets made by a Hub.socketClass class');
     const client = new ClientConnection(socket, this.#identities.share(identity), this.#now());
     this.#clients.add(client);
-    this.#clientOf.set(socket, client);
-    socket.on('message', this.#listeners.message);
-    socket.on('pong', this.#listeners.pong);
-    socket.on('close', this.#listeners.close);
-    socket.on('error', this.#listeners.error);
+    socket.hubClient = client;
     const hello: HelloMessage = {
       type: 'hello', protocol: PROTOCOL_VERSION, user: identity.user, role: identity.role,
       channels: channelsFor(identity.role), tickMs: this.#options.tickMs, mode: this.#options.mode,
@@ -244,29 +253,19 @@ export class Hub {
     }
   }
 
-  /**
-   * One set of socket listeners for every client, finding the client by its socket:
-   * four closures per connection were ~300 bytes of heap each (issue 6's idle memory).
-   */
-  #makeListeners() {
-    const hub = this;
-    const clientOf = this.#clientOf;
+  /** What the sockets' events do: each socket knows its client, so one sink serves them all. */
+  #makeEventSink(): SocketEventSink<HubSocket> {
     return {
-      message(this: WebSocket, data: RawData, isBinary: boolean): void {
-        const client = clientOf.get(this);
-        if (client) hub.#onMessage(client, data, isBinary);
+      message: (socket, data, isBinary) => {
+        if (socket.hubClient) this.#onMessage(socket.hubClient, data, isBinary);
       },
-      pong(this: WebSocket, data: Buffer): void {
-        const client = clientOf.get(this);
-        if (client) hub.#onPong(client, data);
+      pong: (socket, data) => {
+        if (socket.hubClient) this.#onPong(socket.hubClient, data);
       },
-      close(this: WebSocket): void {
-        const client = clientOf.get(this);
-        if (client) hub.#forget(client);
+      close: (socket) => {
+        if (socket.hubClient) this.#forget(socket.hubClient);
       },
-      error(this: WebSocket, error: Error): void {
-        hub.#options.log.debug({ err: error.message }, 'websocket error');
-      },
+      error: (_socket, error) => this.#options.log.debug({ err: error.message }, 'websocket error'),
     };
   }
 

@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, MAX_CLIENT_FRAME_BYTES } from '../../shared/protocol.js';
 import type { AuthEvent } from '../auth/account-store.js';
 import type { Identity } from '../auth/auth-service.js';
@@ -74,7 +74,10 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
   });
   clientsByRole = () => hub.clientsByRole();
   // clientTracking off: the hub keeps the clients (ws's own Set would hold each socket a second time, with a close listener each).
-  const sockets = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
+  // Sockets of the hub's class hand it their events directly (see fanout/hub-socket.ts).
+  const sockets = new WebSocketServer({
+    noServer: true, clientTracking: false, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false, WebSocket: hub.socketClass(WebSocket),
+  });
   const allowedOrigins = new Set(config.allowedOrigins);
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
