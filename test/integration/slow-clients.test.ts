@@ -172,6 +172,7 @@ it('5% of 1,000 clients stop reading: bounded buffers, 1013, clean resume, the o
   writing = false;
   await writer;
 
+  await waitFor(async () => (await metric('keywatch_ws_slow_client_disconnects_total')) >= STOPPED, 10_000);
   expect(await metric('keywatch_ws_slow_client_disconnects_total')).toBe(STOPPED);
   expect(maxBuffered, 'unsent data per client stays under KW_CLIENT_BUFFER_BYTES').toBeLessThanOrEqual(BUFFER_BYTES);
   expect(maxBehind, 'the stopped clients were seen behind').toBeGreaterThanOrEqual(STOPPED);
