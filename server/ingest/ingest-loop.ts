@@ -46,7 +46,8 @@ export const MAX_DELIVERIES = 3;
 
 /** A batch read, classified and sent to the store, whose outcome is not handled yet. */
 interface SentBatch {
-  read: SourceRead;
+  /** The read's `caughtUpAtMs` (the read itself, with every raw field, is not kept through the commit). */
+  caughtUpAtMs: number | null;
   classified: ClassifiedEntry[];
   coverage: IngestCommit['coverage'];
   finalBeforeMs: number;
@@ -168,15 +169,15 @@ export class IngestLoop {
     }
     // The next batch's coverage starts here; should this commit fail, the source re-opens and coverage restarts.
     if (coverage) this.#coverageFromMs = coverage.toMs;
-    return { read, classified, coverage, finalBeforeMs, watermark, firstAttempt };
+    return { caughtUpAtMs: read.caughtUpAtMs, classified, coverage, finalBeforeMs, watermark, firstAttempt };
   }
 
   /** Handles a sent batch's outcome: retries and halving, the applied hook, the watermark and the status. */
   async #settle(batch: SentBatch): Promise<void> {
-    const { read, classified, coverage, finalBeforeMs, watermark, firstAttempt } = batch;
+    const { caughtUpAtMs, classified, coverage, finalBeforeMs, watermark, firstAttempt } = batch;
     if (firstAttempt) await this.#commit(classified, coverage, finalBeforeMs, firstAttempt);
     if (coverage) this.#committedThroughMs = coverage.toMs;
-    const lagMs = read.caughtUpAtMs !== null || watermark === null ? 0 : Math.max(0, this.#now() - watermark);
+    const lagMs = caughtUpAtMs !== null || watermark === null ? 0 : Math.max(0, this.#now() - watermark);
     if (this.#status.source === 'down') {
       this.#options.log.info('stream source is being read');
       this.#setStatus({ source: 'up', sinceMs: this.#now(), lagMs, reason: null });
