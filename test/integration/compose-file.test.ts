@@ -40,7 +40,7 @@ describe('docker-compose.yml', () => {
       expect(service.environment?.REDIS_URL).toBe('redis://redis:6379/0');
     }
     // `npm start` is the same server command.
-    expect(packageJson.scripts.start).toBe('bin/keywatch.js serve');
+    expect(packageJson.scripts.start).toBe('node bin/keywatch.js serve');
     expect(compose.services.keywatch!.environment?.HOST).toBe('0.0.0.0');
     expect(compose.services.keywatch!.ports).toEqual(['127.0.0.1:8080:8080']);
   });
