@@ -4,7 +4,7 @@
  * with the bench probe preloaded (memory on request; for fan-out, the tick trace); and the
  * CLI for credentials, used the way an operator uses it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, BENCH_ROOT } from './paths.mjs';
 import { runCommand, spawnPinned, stopChild } from './processes.mjs';
@@ -12,14 +12,6 @@ import { freePort } from './redis.mjs';
 import { sleep } from './stats.mjs';
 
 const BUILT = [join(PROJECT_ROOT, 'dist/server/cli.js'), join(PROJECT_ROOT, 'web/dist/index.html')];
-
-/** The node flags in `bin/keywatch.js`'s shebang (`#!/usr/bin/env -S node <flags>`). */
-export function binNodeFlags() {
-  const shebang = readFileSync(join(PROJECT_ROOT, 'bin/keywatch.js'), 'utf8').split('\n', 1)[0];
-  const match = /^#!\/usr\/bin\/env -S node(.*)$/.exec(shebang);
-  if (!match) throw new Error(`bin/keywatch.js: unexpected shebang ${shebang}`);
-  return match[1].trim().split(/\s+/).filter(Boolean);
-}
 
 /** Builds the server and the dashboard (`npm run build`) when either is missing, or when `force`. */
 export async function ensureBuilt({ force = false } = {}) {
@@ -56,8 +48,7 @@ export async function createUser(redisUrl, name, role, password) {
  */
 export async function startKeywatch({ redisUrl, core, env = {}, logFile, traceTicks = false, cpuProfileDir, waitReady = true }) {
   const port = await freePort();
-  // The node flags of the bin's shebang (what `npx keywatch serve` runs with), then the bench's own.
-  const nodeArgs = [...binNodeFlags(), '--expose-gc', '--import', join(BENCH_ROOT, 'arms/probe.mjs')];
+  const nodeArgs = ['--expose-gc', '--import', join(BENCH_ROOT, 'arms/probe.mjs')];
   if (cpuProfileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', cpuProfileDir);
   const tickMs = env.KW_TICK_MS ?? '250';
   const child = spawnPinned({
