@@ -2,15 +2,10 @@
  * The reader: reads batches from the StreamSource, classifies them, and commits each
  * batch to the OverviewStore (apply + acknowledge in one step). It never stops for a bad
  * entry, and when the source fails it reports `down` and retries with jittered backoff.
- *
- * Reading, classifying and committing overlap (issue 6: the reader sat idle while Redis
- * ran each commit): batch n+1 is read while batch n is classified, and batch n+1's commit
- * goes out while batch n's is still in Redis. What a commit's outcome sets off (retries,
- * the alert rules, the watermark, the status) is still handled batch by batch, in order.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ApplyError, FINALIZE_MARGIN_MS, type CommitOutcome, type IngestCommit, type OverviewStore } from '../overview/overview-store.js';
+import { ApplyError, FINALIZE_MARGIN_MS, type IngestCommit, type OverviewStore } from '../overview/overview-store.js';
 import { buildCommit } from './batch-commit.js';
 import { classifyEntry, type ClassifiedEntry } from './classify.js';
 import { reconnectDelayMs } from './redis-connection.js';
@@ -44,31 +39,13 @@ const COMMIT_ATTEMPTS = 3;
 /** Attempts to apply an entry the store refuses before it goes to the dead letters (`delivery_limit`). */
 export const MAX_DELIVERIES = 3;
 
-/** A batch read, classified and sent to the store, whose outcome is not handled yet. */
-interface SentBatch {
-  /** The read's `caughtUpAtMs` (the read itself, with every raw field, is not kept through the commit). */
-  caughtUpAtMs: number | null;
-  classified: ClassifiedEntry[];
-  coverage: IngestCommit['coverage'];
-  finalBeforeMs: number;
-  watermark: number | null;
-  /** The commit's first attempt, already on its way to the store; null when there was nothing to commit. */
-  firstAttempt: Promise<CommitOutcome> | null;
-}
-
-const ignore = (): void => {};
-
 export class IngestLoop {
   readonly #options: IngestLoopOptions;
   readonly #now: () => number;
   readonly #listeners = new Set<(status: SourceStatus) => void>();
   #status: SourceStatus;
-  /** Start of the arrival-time span read without interruption, not yet sent as coverage. */
+  /** Start of the arrival-time span read without interruption, not yet committed as coverage. */
   #coverageFromMs: number | null = null;
-  /** The same, as far as commits have been applied: what the watermark says (finality must not run ahead of the data). */
-  #committedThroughMs: number | null = null;
-  /** Handling of the sent batches' outcomes, one after another; rejects with the first failure. */
-  #settling: Promise<void> = Promise.resolve();
   /** Entries the source lost before they were read (trimmed by producers), since start. */
   readonly trimmed = { incidents: 0, entries: 0, last: null as TrimmedUnread | null };
 
@@ -84,7 +61,7 @@ export class IngestLoop {
 
   /** Arrival time (source clock) through which the source has been read without interruption; null before the first read. */
   get watermarkMs(): number | null {
-    return this.#committedThroughMs;
+    return this.#coverageFromMs;
   }
 
   /** Subscribes to status changes; returns the unsubscribe function. */
@@ -98,41 +75,30 @@ export class IngestLoop {
     const { source, batchSize = 1000, blockMs = 1000, log } = this.#options;
     let opened = false;
     let failures = 0;
-    /** The next batch, asked for while the current one is classified and committed. */
+    /** The next batch, asked for while the current one commits (see below). */
     let next: Promise<SourceRead> | null = null;
     while (!signal.aborted) {
       try {
         if (!opened) {
           this.#coverageFromMs = (await source.open()).resumeFromMs;
-          this.#committedThroughMs = this.#coverageFromMs;
           opened = true;
         }
         const read = await (next ?? source.read(batchSize, blockMs));
         next = null;
         // After an abort the batch stays pending and is re-read on the next start: nothing is lost.
         if (signal.aborted) break;
-        // Read ahead: Redis serves batch n+1 while batch n is classified and committed.
-        // Entries read ahead stay pending to this consumer until their own commit.
-        const readAhead = source.read(batchSize, blockMs);
-        next = readAhead;
-        readAhead.catch(ignore); // settled (and its error handled) where it is awaited
-        const batch = this.#send(read);
-        const previous = this.#settling;
-        this.#settling = previous.then(() => this.#settle(batch), (error: unknown) => this.#settleAfterFailure(batch, error));
-        this.#settling.catch(ignore); // handled where it is awaited
-        // At most two commits in flight: this one, and the one before, whose outcome is awaited here.
-        await previous;
-        // Until the next batch comes, this one is seen through at once (its alerts, the watermark):
-        // an idle stream must not hold them back for a whole blocking read.
-        await Promise.race([this.#settling, readAhead.then(ignore, ignore)]);
+        // Read ahead: Redis serves batch n+1 while batch n is classified and committed, so
+        // neither side waits for the other. Batches are still applied one at a time, in
+        // order; entries read ahead stay pending to this consumer until their own commit.
+        next = source.read(batchSize, blockMs);
+        next.catch(() => {}); // settled (and its error handled) where it is awaited
+        await this.#apply(read);
         failures = 0;
       } catch (error) {
-        // Everything still in flight settles before re-opening: entries a read receives are
+        // A read-ahead still in flight must settle before re-opening: entries it receives are
         // pending to us, and only a pending re-read that starts after it will find them.
-        if (next) await next.then(ignore, ignore);
+        if (next) await next.then(() => {}, () => {});
         next = null;
-        await this.#settling.catch(ignore);
-        this.#settling = Promise.resolve();
         if (signal.aborted) break;
         const reason = describeFailure(error);
         if (this.#status.source === 'up') log.warn({ err: reason }, 'stream source unavailable; retrying');
@@ -142,14 +108,10 @@ export class IngestLoop {
         await sleep(reconnectDelayMs(failures++), signal);
       }
     }
-    // A commit already sent is seen through before stopping (a failure leaves its entries pending).
-    await this.#settling.catch(ignore);
-    this.#settling = Promise.resolve();
   }
 
-  /** Classifies a batch and sends its commit's first attempt; the outcome is handled by `#settle`. */
-  #send(read: SourceRead): SentBatch {
-    const { latenessMs, store, prefix } = this.#options;
+  async #apply(read: SourceRead): Promise<void> {
+    const { latenessMs } = this.#options;
     for (const loss of read.trimmedUnread ?? []) this.#reportTrimmed(loss);
     const classified = read.entries.map((entry) => classifyEntry(entry, latenessMs));
     // Entries taken over from a stopped consumer are old: they say nothing about how far reading got.
@@ -161,40 +123,18 @@ export class IngestLoop {
     const coverage = this.#coverageFromMs !== null && watermark !== null && watermark >= this.#coverageFromMs
       ? { fromMs: this.#coverageFromMs, toMs: watermark }
       : null;
-    const finalBeforeMs = watermark === null ? 0 : watermark - 1000 - latenessMs - FINALIZE_MARGIN_MS;
-    let firstAttempt: Promise<CommitOutcome> | null = null;
     if (classified.length > 0 || coverage) {
-      firstAttempt = store.commit(buildCommit(classified, prefix, coverage, finalBeforeMs));
-      firstAttempt.catch(ignore); // handled in #settle
+      const finalBeforeMs = watermark === null ? 0 : watermark - 1000 - latenessMs - FINALIZE_MARGIN_MS;
+      await this.#commit(classified, coverage, finalBeforeMs);
     }
-    // The next batch's coverage starts here; should this commit fail, the source re-opens and coverage restarts.
     if (coverage) this.#coverageFromMs = coverage.toMs;
-    return { caughtUpAtMs: read.caughtUpAtMs, classified, coverage, finalBeforeMs, watermark, firstAttempt };
-  }
-
-  /** Handles a sent batch's outcome: retries and halving, the applied hook, the watermark and the status. */
-  async #settle(batch: SentBatch): Promise<void> {
-    const { caughtUpAtMs, classified, coverage, finalBeforeMs, watermark, firstAttempt } = batch;
-    if (firstAttempt) await this.#commit(classified, coverage, finalBeforeMs, firstAttempt);
-    if (coverage) this.#committedThroughMs = coverage.toMs;
-    const lagMs = caughtUpAtMs !== null || watermark === null ? 0 : Math.max(0, this.#now() - watermark);
+    const lagMs = read.caughtUpAtMs !== null || watermark === null ? 0 : Math.max(0, this.#now() - watermark);
     if (this.#status.source === 'down') {
       this.#options.log.info('stream source is being read');
       this.#setStatus({ source: 'up', sinceMs: this.#now(), lagMs, reason: null });
     } else {
       this.#status = { ...this.#status, lagMs };
     }
-  }
-
-  /**
-   * A batch sent while an earlier one failed: if its commit went through, its entries are
-   * acknowledged and will not be read again, so the applied hook still hears of them.
-   * Otherwise they are pending and re-read after re-opening. Rethrows the earlier failure.
-   */
-  async #settleAfterFailure(batch: SentBatch, error: unknown): Promise<never> {
-    const outcome = await batch.firstAttempt?.catch(() => null);
-    if (outcome?.applied) this.#applied(batch.classified);
-    throw error;
   }
 
   #reportTrimmed(loss: TrimmedUnread): void {
@@ -211,9 +151,9 @@ export class IngestLoop {
    * Commits a batch; when the store refuses its data (ApplyError), finds the entries at
    * fault by halving the batch, so one poison entry never stalls the ones around it.
    */
-  async #commit(entries: ClassifiedEntry[], coverage: IngestCommit['coverage'], finalBeforeMs: number, firstAttempt?: Promise<CommitOutcome>): Promise<void> {
+  async #commit(entries: ClassifiedEntry[], coverage: IngestCommit['coverage'], finalBeforeMs: number): Promise<void> {
     try {
-      await this.#commitOnce(entries, coverage, finalBeforeMs, firstAttempt);
+      await this.#commitOnce(entries, coverage, finalBeforeMs);
     } catch (error) {
       if (!(error instanceof ApplyError)) throw error;
       if (entries.length <= 1) {
@@ -248,26 +188,20 @@ export class IngestLoop {
     await this.#commitOnce([deadLetter], coverage, finalBeforeMs);
   }
 
-  /** Commits `entries`, whose first attempt may already be on its way (`firstAttempt`). */
-  async #commitOnce(entries: ClassifiedEntry[], coverage: IngestCommit['coverage'], finalBeforeMs: number, firstAttempt?: Promise<CommitOutcome>): Promise<void> {
-    const { store, prefix, log } = this.#options;
+  async #commitOnce(entries: ClassifiedEntry[], coverage: IngestCommit['coverage'], finalBeforeMs: number): Promise<void> {
+    const { store, prefix, onApplied, log } = this.#options;
     let remaining = entries;
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
-      const outcome = await (attempt === 0 && firstAttempt ? firstAttempt : store.commit(buildCommit(remaining, prefix, coverage, finalBeforeMs)));
+      const outcome = await store.commit(buildCommit(remaining, prefix, coverage, finalBeforeMs));
       if (outcome.applied) {
-        this.#applied(remaining);
+        this.#report(remaining);
+        onApplied?.(remaining);
         return;
       }
       // Another reader claimed some entries: it applies those; we apply what is still ours.
       remaining = remaining.filter((entry) => outcome.stillPending[entry.source.stream].has(entry.source.id));
     }
     log.warn({ entries: remaining.length }, 'entries kept being claimed by another reader; leaving them to it');
-  }
-
-  /** Entries now applied and acknowledged: their raw-looking fields are logged, and the applied hook runs. */
-  #applied(entries: readonly ClassifiedEntry[]): void {
-    this.#report(entries);
-    this.#options.onApplied?.(entries);
   }
 
   /** Logs unknown fields by their safe names only — never a value. */
