@@ -5,10 +5,10 @@ import { hubSocketClass } from './hub-socket.js';
 function recordingSocketClass() {
   const heard: [string, unknown, ...unknown[]][] = [];
   const Socket = hubSocketClass<typeof EventEmitter, string>(EventEmitter, {
-    message: (socket, data, isBinary) => heard.push(['message', socket.hubClient, String(data), isBinary]),
-    pong: (socket, data) => heard.push(['pong', socket.hubClient, String(data)]),
-    close: (socket) => heard.push(['close', socket.hubClient]),
-    error: (socket, error) => heard.push(['error', socket.hubClient, error.message]),
+    message: (client, data, isBinary) => heard.push(['message', client, String(data), isBinary]),
+    pong: (client, data) => heard.push(['pong', client, String(data)]),
+    close: (client) => heard.push(['close', client]),
+    error: (client, error) => heard.push(['error', client, error.message]),
   });
   return { Socket, heard };
 }

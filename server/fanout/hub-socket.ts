@@ -11,12 +11,12 @@
 import type { EventEmitter } from 'node:events';
 import type { RawData } from 'ws';
 
-/** What the Hub is told of each of its sockets' events. */
-export interface SocketEventSink<Socket> {
-  message(socket: Socket, data: RawData, isBinary: boolean): void;
-  pong(socket: Socket, data: Buffer): void;
-  close(socket: Socket): void;
-  error(socket: Socket, error: Error): void;
+/** What the Hub is told of each of its sockets' events, with the client the socket serves. */
+export interface SocketEventSink<Client> {
+  message(client: Client, data: RawData, isBinary: boolean): void;
+  pong(client: Client, data: Buffer): void;
+  close(client: Client): void;
+  error(client: Client, error: Error): void;
 }
 
 /** A socket of a `hubSocketClass`: the client it serves, set by the Hub when it takes the socket. */
@@ -27,26 +27,26 @@ export interface HubSocketFields<Client> {
 // A mixin's base must be typed with `any[]` constructor arguments (TypeScript's rule for mixins).
 type EmitterClass = new (...args: any[]) => EventEmitter;
 
-/** `Base` (ws's WebSocket, or a test double) extended to hand its events to `sink`. */
-export function hubSocketClass<Base extends EmitterClass, Client>(Base: Base, sink: SocketEventSink<InstanceType<Base> & HubSocketFields<Client>>) {
+/** `Base` (ws's WebSocket, or a test double) extended to hand its events to `sink` once it has a client. */
+export function hubSocketClass<Base extends EmitterClass, Client>(Base: Base, sink: SocketEventSink<Client>) {
   return class HubSocket extends Base implements HubSocketFields<Client> {
     hubClient: Client | null = null;
 
     override emit(event: string | symbol, ...args: unknown[]): boolean {
-      if (this.hubClient !== null) {
-        const socket = this as unknown as InstanceType<Base> & HubSocketFields<Client>;
+      const client = this.hubClient;
+      if (client !== null) {
         switch (event) {
           case 'message':
-            sink.message(socket, args[0] as RawData, args[1] as boolean);
+            sink.message(client, args[0] as RawData, args[1] as boolean);
             break;
           case 'pong':
-            sink.pong(socket, args[0] as Buffer);
+            sink.pong(client, args[0] as Buffer);
             break;
           case 'close':
-            sink.close(socket);
+            sink.close(client);
             break;
           case 'error':
-            sink.error(socket, args[0] as Error);
+            sink.error(client, args[0] as Error);
             // Handled: without a listener of its own, EventEmitter would throw it.
             if (this.listenerCount('error') === 0) return true;
             break;

@@ -15,7 +15,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import { hubSocketClass, type HubSocketFields, type SocketEventSink } from './hub-socket.js';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
   CHANNELS, channelsFor, ClientMessage, CloseCode, PROTOCOL_VERSION, type ChannelName, type ErrorMessage, type HelloMessage,
@@ -25,6 +24,7 @@ import type { Role } from '../../shared/channels.js';
 import type { SourceStatus } from '../ingest/ingest-loop.js';
 import { channelViewFor, type ChannelView } from '../privacy/role-views.js';
 import type { ChannelFeed, ViewData } from './channel-feed.js';
+import { hubSocketClass, type HubSocketFields, type SocketEventSink } from './hub-socket.js';
 import { encodeOutbound, wireFrame, type Frame } from './outbound.js';
 import { CLIENT_MESSAGES_PER_SECOND, ClientConnection, type ClientIdentity } from './client-connection.js';
 import { SharedIdentities } from './shared-identities.js';
@@ -100,7 +100,7 @@ export class Hub {
    * take: they hand it their events (see hub-socket.ts). Give it to the WebSocketServer.
    */
   socketClass<Base extends new (...args: any[]) => EventEmitter>(Base: Base) {
-    return hubSocketClass<Base, ClientConnection>(Base, this.#events as unknown as SocketEventSink<InstanceType<Base> & HubSocketFields<ClientConnection>>);
+    return hubSocketClass<Base, ClientConnection>(Base, this.#events);
   }
 
   /** Takes a freshly upgraded socket (made by a `socketClass` class): greets it and hears its events. */
@@ -254,18 +254,12 @@ export class Hub {
   }
 
   /** What the sockets' events do: each socket knows its client, so one sink serves them all. */
-  #makeEventSink(): SocketEventSink<HubSocket> {
+  #makeEventSink(): SocketEventSink<ClientConnection> {
     return {
-      message: (socket, data, isBinary) => {
-        if (socket.hubClient) this.#onMessage(socket.hubClient, data, isBinary);
-      },
-      pong: (socket, data) => {
-        if (socket.hubClient) this.#onPong(socket.hubClient, data);
-      },
-      close: (socket) => {
-        if (socket.hubClient) this.#forget(socket.hubClient);
-      },
-      error: (_socket, error) => this.#options.log.debug({ err: error.message }, 'websocket error'),
+      message: (client, data, isBinary) => this.#onMessage(client, data, isBinary),
+      pong: (client, data) => this.#onPong(client, data),
+      close: (client) => this.#forget(client),
+      error: (_client, error) => this.#options.log.debug({ err: error.message }, 'websocket error'),
     };
   }
 
