@@ -108,6 +108,9 @@ function scanFields(table: FieldTable, fields: readonly unknown[]): Scan {
     badName: false,
     unknown: null,
   };
+  const { names, slotByName } = table;
+  /** The slot the next name most likely fills: producers write fields in table order, some left out. */
+  let expected = 0;
   for (let index = 0; index < fields.length; index += 2) {
     const name: unknown = fields[index];
     const value: unknown = index + 1 < fields.length ? fields[index + 1] : NO_VALUE;
@@ -115,8 +118,11 @@ function scanFields(table: FieldTable, fields: readonly unknown[]): Scan {
       scan.badName = true;
       continue;
     }
-    const slot = table.slotByName.get(name);
+    // Comparing with the expected name is cheaper than hashing a name freshly read off
+    // the wire; the map decides whenever the guess is wrong.
+    const slot = name === names[expected] ? expected : slotByName.get(name);
     if (slot !== undefined) {
+      expected = slot + 1;
       if (scan.raw[slot] !== undefined) {
         scan.duplicate ??= name;
         scan.raw[slot] = REPEATED;
