@@ -55,6 +55,11 @@ export function renderReport(results, targets) {
       median.armCpuShare === undefined ? '' : `${fmt(median.armCpuShare * 100, 0)}%`, median.armCpuUsPerEntry === undefined ? '' : fmt(median.armCpuUsPerEntry, 1),
       median.redisCpuShare === undefined ? '' : `${fmt(median.redisCpuShare * 100, 0)}%`]);
     out.push(table(['arm', 'entries/s', 'vs bare', 'reader CPU', 'µs CPU/entry', 'Redis CPU'], rows));
+    if (ingest.stages) {
+      const { decode, parse, deltas } = ingest.stages.usPerEntry;
+      out.push(`Reader stages in one process (CPU per entry, no I/O): node-redis RESP decode ${fmt(decode, 2)} µs (both arms pay it), ` +
+        `then Keywatch only: contract parse ${fmt(parse, 2)} µs, batch deltas ${fmt(deltas, 2)} µs`);
+    }
     const s = ingest.sustained;
     out.push(`Sustained: ${fmt(s.targetRate, 0)}/s asked (80% of Keywatch's median), ${fmt(s.achievedRate, 0)}/s written for ${fmt(s.seconds, 0)} s; ` +
       `lag (oldest unapplied entry) median ${fmt(s.medianLagMs, 0)} ms, p99 ${fmt(s.p99LagMs, 0)} ms, max ${fmt(s.maxLagMs, 0)} ms`);

@@ -7,8 +7,10 @@
  * Entries/s is measured the same way for both, from outside: the group's `entries-read`,
  * `lag` and pending count polled every 20 ms (XINFO GROUPS), from the first entry read to
  * the last one acknowledged. `redis-benchmark` XADD with pipelining (-P 16) gives the
- * machine's write ceiling. Then, sustained: a producer at 80 % of Keywatch's median rate
- * for a while; the lag (age of the oldest entry not yet applied) is sampled every 100 ms.
+ * machine's write ceiling; `arms/reader-stages.mjs` times the reader's stages in one
+ * process (RESP decoding, which both arms pay, then Keywatch's parse and deltas). Then,
+ * sustained: a producer at 80 % of Keywatch's median rate for a while; the lag (age of the
+ * oldest entry not yet applied) is sampled every 100 ms.
  */
 import { join } from 'node:path';
 import { BENCH_ROOT, PROJECT_ROOT } from '../lib/paths.mjs';
@@ -139,6 +141,7 @@ export async function runIngest({ entries, rounds, sustainedMs, workDir, log, ar
       perArm.redisBenchmark.push({ entriesPerSec: ceiling });
       log(`ingest round ${round + 1}/${rounds}, redis-benchmark XADD -P 16: ${Math.round(ceiling)} entries/s`);
     }
+    const stages = arms.includes('bare') ? await readerStages(log) : null;
     const keywatchRate = median(perArm.keywatch.map((figures) => figures.entriesPerSec));
     const sustained = sustainedMs > 0
       ? await runSustained({ redis, client, rate: Math.round(keywatchRate * 0.8), durationMs: sustainedMs, workDir, log })
@@ -146,12 +149,23 @@ export async function runIngest({ entries, rounds, sustainedMs, workDir, log, ar
     return {
       entries, rounds,
       arms: Object.fromEntries(Object.entries(perArm).map(([arm, list]) => [arm, { rounds: list, median: medianFigures(list) }])),
+      stages,
       sustained,
     };
   } finally {
     client.destroy();
     await redis.stop();
   }
+}
+
+/** Per-entry CPU of the reader's stages in one process, pinned to core 0 (`arms/reader-stages.mjs`). */
+async function readerStages(log) {
+  const { code, stdout, stderr } = await runCommand(process.execPath, [join(BENCH_ROOT, 'arms/reader-stages.mjs')], { core: '0' });
+  if (code !== 0) throw new Error(`reader-stages failed (${code}): ${stderr || stdout}`);
+  const stages = JSON.parse(stdout);
+  const { decode, parse, deltas } = stages.usPerEntry;
+  log(`ingest reader stages in-process: node-redis decode ${fixed(decode, 2)} µs/entry, contract parse ${fixed(parse, 2)}, batch deltas ${fixed(deltas, 2)}`);
+  return stages;
 }
 
 /** `redis-benchmark` XADD of a contract entry, 50 connections, pipelining 16, pinned to core 0: requests/s. */
