@@ -23,7 +23,8 @@ const Team = Type.Object(
 );
 const OffHoursState = Type.Object({ teams: Type.Record(Type.String(), Team) }, { additionalProperties: false });
 type OffHoursState = Static<typeof OffHoursState>;
-type TeamState = Static<typeof Team>;
+/** A team's minute as kept in memory: the collectors as a set, so that each batch costs one lookup however big the team. */
+type TeamState = Omit<Static<typeof Team>, 'collectors'> & { collectors: Set<string> };
 
 /** `off_hours_collection`. */
 export class OffHoursRule implements RuleFamily<OffHoursState> {
@@ -48,20 +49,20 @@ export class OffHoursRule implements RuleFamily<OffHoursState> {
       if (this.#calendar.isWithin(hours, second)) return;
       const minute = Math.floor(second / 60_000) * 60_000;
       let team = this.#teams.get(entry.team);
-      if (!team) this.#teams.set(entry.team, (team = { minute, entries: 0, collectors: [], lastAt: second, active: false }));
+      if (!team) this.#teams.set(entry.team, (team = { minute, entries: 0, collectors: new Set(), lastAt: second, active: false }));
       if (team.minute !== minute) {
         team.minute = minute;
         team.entries = 0;
-        team.collectors = [];
+        team.collectors = new Set();
       }
       team.entries++;
-      if (!team.collectors.includes(entry.collector)) team.collectors.push(entry.collector);
+      team.collectors.add(entry.collector);
       team.lastAt = Math.max(team.lastAt, second);
       if (team.entries >= this.#settings.minEntries && this.#raisedAt.get(entry.team) !== second) {
         this.#raisedAt.set(entry.team, second);
         team.active = true;
         out.push(raise('off_hours_collection', { team: entry.team },
-          `Team ${entry.team}: ${team.entries} batches from ${team.collectors.length} collectors in one minute outside working hours (${hours.text}, ${this.#calendar.timeZone})`,
+          `Team ${entry.team}: ${team.entries} batches from ${team.collectors.size} collectors in one minute outside working hours (${hours.text}, ${this.#calendar.timeZone})`,
           second));
       }
     } else if (input.type === 'tick') {
@@ -78,10 +79,10 @@ export class OffHoursRule implements RuleFamily<OffHoursState> {
   }
 
   snapshot(): OffHoursState {
-    return { teams: Object.fromEntries([...this.#teams].map(([key, value]) => [key, structuredClone(value)])) };
+    return { teams: Object.fromEntries([...this.#teams].map(([key, team]) => [key, { ...team, collectors: [...team.collectors] }])) };
   }
 
   load(state: OffHoursState): void {
-    this.#teams = new Map(Object.entries(state.teams));
+    this.#teams = new Map(Object.entries(state.teams).map(([key, team]) => [key, { ...team, collectors: new Set(team.collectors) }]));
   }
 }
