@@ -7,7 +7,7 @@ import type { Role } from '../../shared/channels.js';
 import type { Identity } from '../auth/auth-service.js';
 import { emptyPoint } from '../../shared/overview.js';
 import { mergeOverviewUpdates, OverviewChannel } from '../overview/overview-channel.js';
-import { BEHIND_AFTER_MS, Hub, type HubSocket } from './hub.js';
+import { BEHIND_AFTER_MS, Hub, PROBE_ROUND_MS, probeIntervalMs, type HubSocket } from './hub.js';
 
 /** A stand-in socket that records what it is sent (the Hub only needs this much of ws). */
 class FakeSocket extends EventEmitter {
@@ -171,6 +171,41 @@ describe('Hub', () => {
     expect(reader.closed).toBeNull();
     expect(target.stats.slowDisconnects).toBe(1);
     expect(target.clientCount).toBe(1);
+  });
+
+  it('probes each client once per quarter of the lag bound (1 s to 5 s), the clients\' turns spread over the rounds', () => {
+    expect([1000, 3000, 10_000, 60_000].map(probeIntervalMs)).toEqual([1000, 1000, 2500, 5000]);
+    let nowMs = 0;
+    const target = new Hub({
+      feeds: {}, mode: 'embedded', tickMs: 250, clientBufferBytes: 1 << 20, clientLagMs: 10_000,
+      log: pino({ level: 'silent' }), status: () => ({ source: 'up', sinceMs: 5, lagMs: 0, reason: null }), now: () => nowMs,
+    });
+    const sockets = Array.from({ length: 20 }, () => fakeSocket(target));
+    for (const socket of sockets) target.accept(socket as unknown as HubSocket, identity('u', 'admin'));
+    // The first probe goes out with the greeting.
+    expect(sockets.map((socket) => socket.pings.length)).toEqual(sockets.map(() => 1));
+    for (const socket of sockets) socket.pong();
+
+    const rounds = probeIntervalMs(10_000) / PROBE_ROUND_MS;
+    const probedPerRound: number[] = [];
+    const probesPerClient = new Map(sockets.map((socket) => [socket, 0]));
+    for (let round = 0; round < rounds * 4; round++) {
+      nowMs += PROBE_ROUND_MS;
+      target.probe();
+      let probed = 0;
+      for (const socket of sockets) {
+        probed += socket.pings.length;
+        probesPerClient.set(socket, probesPerClient.get(socket)! + socket.pings.length);
+        socket.pong();
+      }
+      probedPerRound.push(probed);
+    }
+    // With no updates to carry them, due probes go out alone a round later: after the first
+    // round, a fifth of the clients is probed each round, and each client every fifth round.
+    expect(probedPerRound.slice(1)).toEqual(probedPerRound.slice(1).map(() => sockets.length / rounds));
+    expect(new Set(probesPerClient.values()).size).toBeLessThanOrEqual(2);
+    expect(Math.min(...probesPerClient.values())).toBeGreaterThanOrEqual(3);
+    expect(sockets.every((socket) => socket.closed === null)).toBe(true);
   });
 
   it('sends nothing that is not in the protocol, and logs the field path without its value', async () => {

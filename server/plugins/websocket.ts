@@ -13,7 +13,7 @@ import type { AuthEvent } from '../auth/account-store.js';
 import type { Identity } from '../auth/auth-service.js';
 import { AlertsChannel } from '../alerting/alerts-channel.js';
 import { AuditChannel } from '../audit/audit-channel.js';
-import { Hub } from '../fanout/hub.js';
+import { Hub, PROBE_ROUND_MS } from '../fanout/hub.js';
 import { OverviewChannel } from '../overview/overview-channel.js';
 import { PipelineChannel } from '../pipeline/pipeline-channel.js';
 import { CollectorsChannel } from '../teams/collectors-channel.js';
@@ -27,9 +27,6 @@ import { TeamsChannel } from '../teams/teams-channel.js';
 function destroySocket(this: Duplex): void {
   this.destroy();
 }
-
-/** How often each client's read lag is probed (a ping whose pong comes back once it has read everything before it). */
-const READ_LAG_PROBE_MS = 1000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -152,7 +149,7 @@ async function websocketPlugin(fastify: FastifyInstance): Promise<void> {
     }
     unsubscribeAuth = await fastify.auth.store.subscribe(onAuthEvent);
     tickTimer = setInterval(() => void tick(), config.tickMs);
-    probeTimer = setInterval(() => hub.probe(), READ_LAG_PROBE_MS);
+    probeTimer = setInterval(() => hub.probe(), PROBE_ROUND_MS);
     heartbeatTimer = setInterval(() => {
       hub.heartbeat();
       revalidate().catch((error: Error) => fastify.log.debug({ err: error.message }, 'session re-check failed; next heartbeat'));
