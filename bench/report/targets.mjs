@@ -44,7 +44,10 @@ export function judgeTargets(results) {
     add('ingest', `entries/s vs bare read+ack loop (${ingest.entries} entries)`, `${fmt(keywatch.median.entriesPerSec, 0)} vs ${fmt(bare.median.entriesPerSec, 0)}/s`,
       ratio(keywatch.median.entriesPerSec, bare.median.entriesPerSec), '>=', 0.8, '×');
     const sustained = ingest.sustained;
-    add('ingest', `max lag at 80% of own ceiling (${fmt(sustained.targetRate, 0)}/s)`, `${fmt(sustained.maxLagMs, 0)} ms`, sustained.maxLagMs, '<', 1000, 'ms');
+    // Shown only where the producer wrote what was asked: lag at a lower rate says nothing of 80 %.
+    const wroteAsked = sustained.achievedRate >= 0.95 * sustained.targetRate && !sustained.producerErrors;
+    add('ingest', `max lag at 80% of own ceiling (${fmt(sustained.targetRate, 0)}/s asked, ${fmt(sustained.achievedRate, 0)}/s written)`,
+      `${fmt(sustained.maxLagMs, 0)} ms`, wroteAsked ? sustained.maxLagMs : Number.NaN, '<', 1000, 'ms');
   }
 
   const alerts = results.scenarios.alertLatency;

@@ -207,6 +207,7 @@ async function runSustained({ redis, client, rate, durationMs, workDir, log }) {
     const result = {
       targetRate: rate,
       achievedRate: produced.written / produced.seconds,
+      producerErrors: produced.errors,
       producerBehindMs: produced.behindMs,
       seconds: produced.seconds,
       samples: lags.length,

@@ -45,10 +45,11 @@ export const PROBE_ROUND_MS = 500;
 
 /**
  * How often each client's read lag is probed: a quarter of the lag bound (so a client
- * that stops reading is closed within 1.25 × `clientLagMs`), at least once a second and
- * at most every 5 s. Every pong is a socket read, and a read costs the server about what
- * a delivery does: probing 10,000 clients once a second took a fifth of the fan-out's
- * CPU, and their pongs, all coming back after the same tick, doubled its p99 (issue 6).
+ * that stops reading is closed within about 1.25 × `clientLagMs` and a second), at
+ * least once a second and at most every 5 s. Every pong is a socket read, and a read
+ * costs the server about what a delivery does: probing 10,000 clients once a second
+ * took a fifth of the fan-out's CPU, and their pongs, all coming back after the same
+ * tick, doubled its p99 (issue 6).
  */
 export function probeIntervalMs(clientLagMs: number): number {
   return Math.min(5000, Math.max(1000, clientLagMs / 4));
