@@ -6,14 +6,17 @@
 import { fmt } from './targets.mjs';
 
 const COLORS = { keywatch: '#2563eb', naive: '#f59e0b', socketio: '#10b981', ceiling: '#6b7280', plain: '#f59e0b', bare: '#6b7280', redisBenchmark: '#9ca3af', overview: '#2563eb', alerts: '#7c3aed' };
-const LABELS = { redisBenchmark: 'redis-bench' };
+const LABELS = { redisBenchmark: 'redis-bm' };
 const PANEL_W = 470;
 
-/** The smallest 1, 2 or 5 × 10^k at or above `value`: round axis ends. */
-function niceCeiling(value) {
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= value) return step * magnitude;
-  return 10 * magnitude;
+/** Axis ticks from 0 to at least `value`: four or five steps of 1, 2 or 5 × 10^k, so every tick reads round. */
+function niceTicks(value) {
+  const rough = value / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((factor) => factor * magnitude).find((candidate) => candidate >= rough);
+  const ticks = [];
+  for (let tick = 0; tick < value + step; tick += step) ticks.push(Number(tick.toPrecision(12)));
+  return { ticks, max: ticks.at(-1), decimals: step < 1 ? Math.ceil(-Math.log10(step)) : 0 };
 }
 const PANEL_H = 250;
 
@@ -26,19 +29,21 @@ const escape = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;
 function panel({ x, y, title, unit, groups, threshold }) {
   const plot = { left: x + 56, top: y + 46, width: PANEL_W - 76, height: PANEL_H - 92 };
   const values = groups.flatMap((group) => group.bars.map((bar) => bar.value)).filter(Number.isFinite);
-  const max = niceCeiling(Math.max(...values, threshold ?? 0, 1e-9) * 1.1);
+  const { ticks, max, decimals } = niceTicks(Math.max(...values, threshold ?? 0, 1e-9) * 1.1);
   const scaleY = (value) => plot.top + plot.height - (value / max) * plot.height;
   const parts = [`<text x="${x + 10}" y="${y + 20}" font-size="14" font-weight="600">${escape(title)}</text>`];
   parts.push(`<line x1="${plot.left}" y1="${plot.top + plot.height}" x2="${plot.left + plot.width}" y2="${plot.top + plot.height}" stroke="#9ca3af"/>`);
-  for (let i = 0; i <= 4; i++) {
-    const value = (max / 4) * i;
-    parts.push(`<text x="${plot.left - 6}" y="${scaleY(value) + 4}" font-size="10" text-anchor="end" fill="#6b7280">${fmt(value, value < 10 ? 1 : 0)}</text>`);
+  for (const value of ticks) {
+    parts.push(`<text x="${plot.left - 6}" y="${scaleY(value) + 4}" font-size="10" text-anchor="end" fill="#6b7280">${fmt(value, decimals)}</text>`);
     parts.push(`<line x1="${plot.left}" y1="${scaleY(value)}" x2="${plot.left + plot.width}" y2="${scaleY(value)}" stroke="#f3f4f6"/>`);
   }
   parts.push(`<text x="${x + 12}" y="${plot.top - 12}" font-size="10" fill="#6b7280">${escape(unit)}</text>`);
   const groupWidth = plot.width / Math.max(1, groups.length);
+  const barWidthOf = (group) => Math.min(40, (groupWidth - 16) / Math.max(1, group.bars.length));
+  // Names go under the bars only where every one fits; the legend names the colours either way.
+  const namesFit = groups.every((group) => group.bars.every((bar) => (LABELS[bar.arm] ?? bar.arm).length * 5 <= barWidthOf(group)));
   groups.forEach((group, groupIndex) => {
-    const barWidth = Math.min(40, (groupWidth - 16) / Math.max(1, group.bars.length));
+    const barWidth = barWidthOf(group);
     const start = plot.left + groupIndex * groupWidth + (groupWidth - barWidth * group.bars.length) / 2;
     group.bars.forEach((bar, barIndex) => {
       const barX = start + barIndex * barWidth;
@@ -46,10 +51,19 @@ function panel({ x, y, title, unit, groups, threshold }) {
       const top = scaleY(value);
       parts.push(`<rect x="${barX + 1}" y="${top}" width="${barWidth - 2}" height="${plot.top + plot.height - top}" fill="${COLORS[bar.arm] ?? '#9ca3af'}"><title>${escape(`${group.label} ${bar.arm}: ${fmt(bar.value, 2)} ${unit}`)}</title></rect>`);
       parts.push(`<text x="${barX + barWidth / 2}" y="${top - 3}" font-size="9" text-anchor="middle">${fmt(bar.value, bar.value < 10 ? 1 : 0)}</text>`);
-      parts.push(`<text x="${barX + barWidth / 2}" y="${plot.top + plot.height + 11}" font-size="8.5" text-anchor="middle" fill="#374151">${escape((LABELS[bar.arm] ?? bar.arm).slice(0, 10))}</text>`);
+      const name = LABELS[bar.arm] ?? bar.arm;
+      if (namesFit) parts.push(`<text x="${barX + barWidth / 2}" y="${plot.top + plot.height + 11}" font-size="8.5" text-anchor="middle" fill="#374151">${escape(name)}</text>`);
     });
     parts.push(`<text x="${plot.left + groupIndex * groupWidth + groupWidth / 2}" y="${plot.top + plot.height + 26}" font-size="11" text-anchor="middle" font-weight="600">${escape(group.label)}</text>`);
   });
+  const arms = [...new Set(groups.flatMap((group) => group.bars.map((bar) => bar.arm)))];
+  let legendX = plot.left;
+  for (const arm of arms) {
+    const name = LABELS[arm] ?? arm;
+    parts.push(`<rect x="${legendX}" y="${plot.top + plot.height + 34}" width="9" height="9" fill="${COLORS[arm] ?? '#9ca3af'}"/>`);
+    parts.push(`<text x="${legendX + 12}" y="${plot.top + plot.height + 42}" font-size="10" fill="#374151">${escape(name)}</text>`);
+    legendX += 24 + name.length * 6;
+  }
   if (threshold !== undefined) {
     parts.push(`<line x1="${plot.left}" y1="${scaleY(threshold)}" x2="${plot.left + plot.width}" y2="${scaleY(threshold)}" stroke="#dc2626" stroke-dasharray="5 4"/>`);
     parts.push(`<text x="${plot.left + plot.width}" y="${scaleY(threshold) - 4}" font-size="10" text-anchor="end" fill="#dc2626">target ${fmt(threshold, threshold < 10 ? 1 : 0)}</text>`);
