@@ -40,11 +40,12 @@ export async function prefillCollect(client, stream, count, { batch = 2000, coll
 }
 
 /**
- * Writes `entriesPerSecond` collect entries with event time "now", in pipelined slices
- * every `sliceMs` on a fixed schedule (a slow write delays nothing after it); returns
- * `{ stop(): Promise<{ written, behindMs }> }`.
+ * Paces writes of `entriesPerSecond` entries in slices every `sliceMs` on a fixed schedule
+ * (a slow slice delays nothing after it): each slice calls `writeSlice(from, to, ts)` for
+ * entries `from` to `to - 1` with event time `ts`, and awaits what it returns. Returns
+ * `{ stop(): Promise<{ written, behindMs, seconds }> }`.
  */
-export function startProducer(client, stream, entriesPerSecond, { sliceMs = 20, collectors = 500 } = {}) {
+export function paceSlices(entriesPerSecond, sliceMs, writeSlice) {
   let stopped = false;
   let written = 0;
   let behindMs = 0;
@@ -56,10 +57,8 @@ export function startProducer(client, stream, entriesPerSecond, { sliceMs = 20, 
       if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
       else behindMs = Math.max(behindMs, -waitMs);
       const target = Math.floor(((dueMs - startedMs) / 1000) * entriesPerSecond);
-      const ts = Date.now();
-      const replies = [];
-      for (; written < target; written++) replies.push(client.sendCommand(['XADD', stream, '*', ...collectFields(written, ts, collectors)]));
-      await Promise.all(replies);
+      if (target > written) await writeSlice(written, target, Date.now());
+      written = Math.max(written, target);
     }
   })();
   return {
@@ -69,4 +68,16 @@ export function startProducer(client, stream, entriesPerSecond, { sliceMs = 20, 
       return { written, behindMs, seconds: (Date.now() - startedMs) / 1000 };
     },
   };
+}
+
+/**
+ * Writes `entriesPerSecond` collect entries with event time "now", pipelined through
+ * node-redis in slices every `sliceMs` (see paceSlices).
+ */
+export function startProducer(client, stream, entriesPerSecond, { sliceMs = 20, collectors = 500 } = {}) {
+  return paceSlices(entriesPerSecond, sliceMs, (from, to, ts) => {
+    const replies = [];
+    for (let n = from; n < to; n++) replies.push(client.sendCommand(['XADD', stream, '*', ...collectFields(n, ts, collectors)]));
+    return Promise.all(replies);
+  });
 }

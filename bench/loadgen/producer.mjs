@@ -10,7 +10,7 @@
  * the ~28k entries/s asked while Redis took its share of the core (issue 6, 2026-12-07).
  */
 import { connect } from 'node:net';
-import { collectFields } from '../lib/entries.mjs';
+import { collectFields, paceSlices } from '../lib/entries.mjs';
 import { serveRequests } from '../lib/ipc.mjs';
 
 const STREAM = 'kw:collect';
@@ -58,25 +58,17 @@ function replyCounter() {
 
 const counts = replyCounter();
 
-/** Writes `rate` entries/s with event time "now" until `durationMs` has passed; then waits for their replies. */
+/** Writes `rate` entries/s with event time "now" for `durationMs`, then waits for their replies. */
 async function produce(rate, durationMs) {
-  let written = 0;
-  let behindMs = 0;
-  const startedMs = Date.now();
   const repliesBefore = counts.replies;
   const errorsBefore = counts.errors;
-  for (let slice = 1; slice * SLICE_MS <= durationMs; slice++) {
-    const dueMs = startedMs + slice * SLICE_MS;
-    const waitMs = dueMs - Date.now();
-    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-    else behindMs = Math.max(behindMs, -waitMs);
-    const target = Math.floor(((dueMs - startedMs) / 1000) * rate);
-    const ts = String(Date.now());
+  const pacer = paceSlices(rate, SLICE_MS, (from, to, ts) => {
     let commands = '';
-    for (; written < target; written++) commands += xaddCommand(collectFields(written, ts));
-    if (commands.length > 0) socket.write(commands);
-  }
-  const seconds = (Date.now() - startedMs) / 1000;
+    for (let n = from; n < to; n++) commands += xaddCommand(collectFields(n, String(ts)));
+    socket.write(commands);
+  });
+  await new Promise((resolve) => setTimeout(resolve, durationMs));
+  const { written, behindMs, seconds } = await pacer.stop();
   while (counts.replies - repliesBefore < written) await new Promise((resolve) => setTimeout(resolve, 5));
   return { written, errors: counts.errors - errorsBefore, behindMs, seconds };
 }

@@ -6,9 +6,9 @@
  * Slow clients: a read-lag probe (a ping queued behind what was sent, written together
  * with the client's next update) tells how far behind each client reads. Each client is
  * probed once per `probeIntervalMs(clientLagMs)`, the clients' turns spread over that
- * period. A client behind, or whose unsent data passes a soft limit,
- * has its metric updates held and merged per channel (per second for `overview`) and
- * sent as one once it catches up: nothing is dropped, and it costs the others nothing.
+ * period. A client behind, or whose unsent data passes a soft limit, has its metric
+ * updates held and merged per channel (per second for `overview`) and sent as one once
+ * it catches up: nothing is dropped, and it costs the others nothing.
  * Alert events and status are never held. A client behind for longer than
  * `clientLagMs`, or whose unsent data passes `clientBufferBytes`, is disconnected with
  * 1013 and resumes.
